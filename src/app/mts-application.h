@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mts-application.h: the wizard's AdwApplication. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define MTS_TYPE_APPLICATION (mts_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (MtsApplication, mts_application, MTS, APPLICATION, AdwApplication)
+
+MtsApplication *mts_application_new  (void);
+int             mts_application_main (int    argc,
+                                      char **argv);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mts-welcome-page.h: the first page: what the wizard does, and the domain. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define MTS_TYPE_WELCOME_PAGE (mts_welcome_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (MtsWelcomePage, mts_welcome_page, MTS, WELCOME_PAGE, AdwBin)
+
+const char *mts_welcome_page_get_domain (MtsWelcomePage *self);
+
+G_END_DECLS
