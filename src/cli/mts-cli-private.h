@@ -20,6 +20,8 @@ typedef struct
   int (*run) (int argc, char **argv);
 } MtsCliCommand;
 
+/* The subcommands, one per mts-cli-NAME.c, listed in mts-cli.c. */
+
 void  _mts_cli_print_command_help (const MtsCliCommand *command,
                                    FILE                *stream);
 int   _mts_cli_usage_error        (const MtsCliCommand *command,

@@ -18,14 +18,18 @@
 
 static int run_help (int argc, char **argv);
 
-static const MtsCliCommand commands[] = {
-  {
-    "help", N_("[COMMAND]"),
-    N_("Describe mtasts, or one of its commands"),
-    N_("Without a COMMAND, lists the commands. With one, describes its options, "
-       "its output and its exit codes."),
-    run_help,
-  },
+static const MtsCliCommand help_command = {
+  "help", N_("[COMMAND]"),
+  N_("Describe mtasts, or one of its commands"),
+  N_("Without a COMMAND, lists the commands. With one, describes its options, "
+     "its output and its exit codes."),
+  run_help,
+};
+
+/* In the order "mtasts --help" lists them.  Each subcommand lives in its
+ * own mts-cli-NAME.c and is declared in mts-cli-private.h. */
+static const MtsCliCommand *const commands[] = {
+  &help_command,
 };
 
 static const MtsCliCommand *
@@ -39,17 +43,17 @@ find_command (int     argc,
       g_autofree char *two = g_strdup_printf ("%s %s", argv[0], argv[1]);
 
       for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-        if (g_str_equal (commands[i].name, two))
+        if (g_str_equal (commands[i]->name, two))
           {
             *n_words = 2;
-            return &commands[i];
+            return commands[i];
           }
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (argc >= 1 && g_str_equal (commands[i].name, argv[0]))
+    if (argc >= 1 && g_str_equal (commands[i]->name, argv[0]))
       {
         *n_words = 1;
-        return &commands[i];
+        return commands[i];
       }
   return NULL;
 }
@@ -68,7 +72,7 @@ print_help (FILE *stream)
            _("Set up and check MTA-STS (RFC 8461) and SMTP TLS reporting (RFC 8460)."),
            _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (stream, "  %-16s %s\n", commands[i]->name, _(commands[i]->summary));
   fprintf (stream, "\n%s\n  %-16s %s\n  %-16s %s\n",
            _("Options:"),
            "-h, --help", _("Show this help"),
