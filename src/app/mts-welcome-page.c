@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "core/mts-domain.h"
-#include "mts-welcome-page.h"
+#include "mts-window-private.h"
 
 struct _MtsWelcomePage
 {
@@ -47,12 +47,16 @@ show_message (MtsWelcomePage *self,
       gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (self->domain_row), "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->domain_row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
     }
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "dim-label");
       gtk_widget_remove_css_class (GTK_WIDGET (self->domain_row), "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->domain_row), GTK_ACCESSIBLE_STATE_INVALID);
     }
 }
 
@@ -159,6 +163,11 @@ static void
 mts_welcome_page_init (MtsWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Screen readers read the message with the entry it is about. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->domain_row),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->message_label, NULL,
+                                  -1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.start", FALSE);
 }
 
@@ -173,4 +182,22 @@ mts_welcome_page_get_domain (MtsWelcomePage *self)
   g_return_val_if_fail (MTS_IS_WELCOME_PAGE (self), NULL);
 
   return self->domain;
+}
+
+GtkEditable *
+_mts_welcome_page_get_entry (MtsWelcomePage *self)
+{
+  return GTK_EDITABLE (self->domain_row);
+}
+
+GtkLabel *
+_mts_welcome_page_get_message (MtsWelcomePage *self)
+{
+  return self->message_label;
+}
+
+GtkButton *
+_mts_welcome_page_get_start (MtsWelcomePage *self)
+{
+  return self->start_button;
 }

@@ -5,7 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "mts-welcome-page.h"
-#include "mts-window.h"
+#include "mts-window-private.h"
 
 struct _MtsWindow
 {
@@ -107,4 +107,16 @@ MtsWindow *
 mts_window_new (MtsApplication *application)
 {
   return g_object_new (MTS_TYPE_WINDOW, "application", application, NULL);
+}
+
+MtsWelcomePage *
+_mts_window_get_welcome_page (MtsWindow *self)
+{
+  return self->welcome_page;
+}
+
+AdwToastOverlay *
+_mts_window_get_toast_overlay (MtsWindow *self)
+{
+  return self->toast_overlay;
 }

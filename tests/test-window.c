@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-window.c: the real app in a real window: welcome page, domain entry,
+ * remembered size, and screenshots in light and dark style. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "app/mts-application.h"
+#include "app/mts-window-private.h"
+
+static MtsApplication *app;
+static MtsWindow *window;
+
+/* Lets GTK lay out and paint: a few frames of the real main loop. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+save_screenshot (const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  settle ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+type_domain (const char *text)
+{
+  MtsWelcomePage *page = _mts_window_get_welcome_page (window);
+
+  gtk_editable_set_text (_mts_welcome_page_get_entry (page), text);
+  settle ();
+}
+
+static gboolean
+start_enabled (void)
+{
+  MtsWelcomePage *page = _mts_window_get_welcome_page (window);
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (_mts_welcome_page_get_start (page)));
+}
+
+static const char *
+message (void)
+{
+  MtsWelcomePage *page = _mts_window_get_welcome_page (window);
+  GtkLabel *label = _mts_welcome_page_get_message (page);
+
+  return gtk_widget_get_visible (GTK_WIDGET (label)) ? gtk_label_get_text (label) : NULL;
+}
+
+static void
+test_window_appears (void)
+{
+  g_assert_true (MTS_IS_WINDOW (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "MTA-STS Wizard");
+  g_assert_false (start_enabled ());
+  g_assert_null (message ());
+  save_screenshot ("welcome-empty");
+}
+
+static void
+test_bad_domains (void)
+{
+  struct { const char *input; const char *words; } cases[] = {
+    { "user@example.com", "email address" },
+    { "https://example.com/", "web address" },
+    { "example", "example.com" },
+    { "-bad-.com", "hyphen" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      type_domain (cases[i].input);
+      g_assert_false (start_enabled ());
+      g_assert_nonnull (message ());
+      g_assert_nonnull (strstr (message (), cases[i].words));
+    }
+  type_domain ("user@example.com");
+  save_screenshot ("welcome-bad-domain");
+}
+
+static void
+start_cb (MtsWelcomePage *page,
+          const char     *domain,
+          char          **out)
+{
+  g_free (*out);
+  *out = g_strdup (domain);
+}
+
+static void
+test_good_domains (void)
+{
+  MtsWelcomePage *page = _mts_window_get_welcome_page (window);
+  g_autofree char *started = NULL;
+  gulong id;
+
+  type_domain (" Example.COM. ");
+  g_assert_true (start_enabled ());
+  g_assert_null (message ());
+  g_assert_cmpstr (mts_welcome_page_get_domain (page), ==, "example.com");
+
+  type_domain ("bücher.example");
+  g_assert_true (start_enabled ());
+  g_assert_nonnull (message ());
+  g_assert_nonnull (strstr (message (), "xn--bcher-kva.example"));
+
+  id = g_signal_connect (page, "start", G_CALLBACK (start_cb), &started);
+  gtk_widget_activate (GTK_WIDGET (_mts_welcome_page_get_start (page)));
+  settle ();
+  g_signal_handler_disconnect (page, id);
+  g_assert_cmpstr (started, ==, "xn--bcher-kva.example");
+
+  type_domain ("example.com");
+}
+
+static void
+test_screenshots (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  type_domain ("example.com");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  save_screenshot ("welcome-light");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  save_screenshot ("welcome-dark");
+  type_domain ("bücher.example");
+  save_screenshot ("welcome-dark-idn");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 800);
+  settle ();
+  save_screenshot ("welcome-dark-narrow");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  save_screenshot ("welcome-light-narrow");
+  type_domain ("example.com");
+}
+
+static void
+test_size_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.mtasts.Wizard");
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  settle ();
+  gtk_window_close (GTK_WINDOW (window));
+  settle ();
+  g_settings_get (settings, "window-size", "(ii)", &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* A new window opens at the remembered size. */
+  g_application_activate (G_APPLICATION (app));
+  settle ();
+  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 700);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = mts_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  settle ();
+  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  g_test_add_func ("/mts/window/appears", test_window_appears);
+  g_test_add_func ("/mts/window/bad-domains", test_bad_domains);
+  g_test_add_func ("/mts/window/screenshots", test_screenshots);
+  g_test_add_func ("/mts/window/good-domains", test_good_domains);
+  g_test_add_func ("/mts/window/size-remembered", test_size_remembered);
+
+  status = g_test_run ();
+
+  /* Closing the window must free it and everything in it. */
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  g_assert_finalize_object (window);
+  g_object_unref (app);
+  return status;
+}
