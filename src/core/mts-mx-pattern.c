@@ -244,7 +244,7 @@ mts_mx_pattern_validate (const char  *pattern,
       return FALSE;
     }
 
-  if (len > 1 && pattern[len - 1] == '.')
+  if (len > 1 && pattern[len - 1] == '.' && pattern[len - 2] != '.')
     {
       g_set_error (error, MTS_MX_PATTERN_ERROR, MTS_MX_PATTERN_ERROR_TRAILING_DOT,
                    _("“%s” ends with a dot, which policies do not allow (senders would then match "
