@@ -364,6 +364,8 @@ typedef struct
   /* An unknown key that looks like a misspelt "mx" ("nmx"). */
   guint mx_typo_line;
   gboolean seen_lf, seen_crlf, seen_nul, seen_utf8, seen_cr;
+  /* The file is a web page: its lines are not worth a finding each. */
+  gboolean html;
 } ParseState;
 
 static int
@@ -768,6 +770,21 @@ parse_line (ParseState *state,
       while (start < end && is_wsp (*start))
         start++;
     }
+
+  /* A web server that answers with an error page or the home page. */
+  if (line == 1 && *start == '<')
+    {
+      mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-html",
+                           REF_POLICY,
+                           _("This is a web page (HTML), not a policy file. Check that the file "
+                             ".well-known/mta-sts.txt exists on the policy host and is served as "
+                             "plain text, not an error page or the site’s home page."));
+      state->html = TRUE;
+      return;
+    }
+
+  if (state->html)
+    return;
 
   colon = memchr (start, ':', (gsize) (end - start));
   if (colon == NULL)
