@@ -21,6 +21,7 @@ typedef struct
 } MtsCliCommand;
 
 /* The subcommands, one per mts-cli-NAME.c, listed in mts-cli.c. */
+extern const MtsCliCommand mts_cli_policy_check_command;
 
 void  _mts_cli_print_command_help (const MtsCliCommand *command,
                                    FILE                *stream);

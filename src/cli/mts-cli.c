@@ -30,6 +30,7 @@ static const MtsCliCommand help_command = {
  * own mts-cli-NAME.c and is declared in mts-cli-private.h. */
 static const MtsCliCommand *const commands[] = {
   &help_command,
+  &mts_cli_policy_check_command,
 };
 
 static const MtsCliCommand *

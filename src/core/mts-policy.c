@@ -1086,8 +1086,8 @@ mts_policy_serialize (const MtsPolicy *policy)
  * @diagnostics: where to add the findings
  *
  * The coverage check of mts_mx_coverage_check() for @policy.  A policy
- * without a (valid) mode is judged as if it were in testing mode: it must
- * cover every MX before it can be of any use.
+ * without a (valid) mode is judged as if it were in enforce mode, the one
+ * it must be ready for: the messages then say what happens in enforce.
  */
 void
 mts_policy_check_mx (const MtsPolicy   *policy,
@@ -1104,6 +1104,6 @@ mts_policy_check_mx (const MtsPolicy   *policy,
     g_ptr_array_add (patterns, g_ptr_array_index (policy->mx, i));
   g_ptr_array_add (patterns, NULL);
 
-  mts_mx_coverage_check (policy->has_mode ? policy->mode : MTS_POLICY_MODE_TESTING,
+  mts_mx_coverage_check (policy->has_mode ? policy->mode : MTS_POLICY_MODE_ENFORCE,
                          (const char *const *) patterns->pdata, mx_hosts, diagnostics);
 }
