@@ -31,6 +31,7 @@ static const MtsCliCommand help_command = {
 static const MtsCliCommand *const commands[] = {
   &help_command,
   &mts_cli_policy_check_command,
+  &mts_cli_record_check_command,
 };
 
 static const MtsCliCommand *
