@@ -56,6 +56,18 @@ mts_diagnostic_new (MtsSeverity  severity,
   return d;
 }
 
+MtsDiagnostic *
+mts_diagnostic_copy (const MtsDiagnostic *diagnostic)
+{
+  MtsDiagnostic *copy;
+
+  g_return_val_if_fail (diagnostic != NULL, NULL);
+
+  copy = g_memdup2 (diagnostic, sizeof *diagnostic);
+  copy->message = g_strdup (diagnostic->message);
+  return copy;
+}
+
 void
 mts_diagnostic_free (MtsDiagnostic *diagnostic)
 {
@@ -183,6 +195,47 @@ mts_diagnostics_has_errors (GPtrArray *diagnostics)
         return TRUE;
     }
   return FALSE;
+}
+
+/**
+ * mts_diagnostics_extend:
+ *
+ * Appends copies of the diagnostics of @from to @diagnostics.
+ */
+void
+mts_diagnostics_extend (GPtrArray *diagnostics,
+                        GPtrArray *from)
+{
+  g_return_if_fail (diagnostics != NULL);
+
+  for (guint i = 0; from != NULL && i < from->len; i++)
+    g_ptr_array_add (diagnostics, mts_diagnostic_copy (g_ptr_array_index (from, i)));
+}
+
+/**
+ * mts_diagnostics_sort:
+ *
+ * Orders @diagnostics most severe first, keeping the order of equally
+ * severe ones (so findings stay in line order within each severity).
+ */
+void
+mts_diagnostics_sort (GPtrArray *diagnostics)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+
+  g_return_if_fail (diagnostics != NULL);
+
+  sorted = g_ptr_array_sized_new (diagnostics->len);
+  for (MtsSeverity s = MTS_SEVERITY_ERROR; s <= MTS_SEVERITY_NOTE; s++)
+    for (guint i = 0; i < diagnostics->len; i++)
+      {
+        MtsDiagnostic *d = g_ptr_array_index (diagnostics, i);
+
+        if (d->severity == s)
+          g_ptr_array_add (sorted, d);
+      }
+  for (guint i = 0; i < sorted->len; i++)
+    diagnostics->pdata[i] = sorted->pdata[i];
 }
 
 /**

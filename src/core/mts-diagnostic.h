@@ -36,6 +36,7 @@ MtsDiagnostic *mts_diagnostic_new          (MtsSeverity          severity,
                                             const char          *reference,
                                             const char          *format,
                                             ...) G_GNUC_PRINTF (5, 6);
+MtsDiagnostic *mts_diagnostic_copy         (const MtsDiagnostic *diagnostic);
 void           mts_diagnostic_free         (MtsDiagnostic       *diagnostic);
 const char    *mts_severity_to_string      (MtsSeverity          severity);
 char          *mts_diagnostic_format       (const MtsDiagnostic *diagnostic);
@@ -52,6 +53,9 @@ void           mts_diagnostics_add         (GPtrArray           *diagnostics,
                                             const char          *format,
                                             ...) G_GNUC_PRINTF (6, 7);
 gboolean       mts_diagnostics_has_errors  (GPtrArray           *diagnostics);
+void           mts_diagnostics_extend      (GPtrArray           *diagnostics,
+                                            GPtrArray           *from);
+void           mts_diagnostics_sort        (GPtrArray           *diagnostics);
 const MtsDiagnostic *
                mts_diagnostics_find        (GPtrArray           *diagnostics,
                                             const char          *code);
