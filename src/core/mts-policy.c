@@ -686,6 +686,20 @@ parse_extension (ParseState *state,
   mts_policy_add_extension (state->policy, key, value);
 }
 
+/* The first @max characters of the valid UTF-8 text @s (@len bytes), for
+ * a message: cutting bytes could split a character. */
+static char *
+excerpt (const char *s,
+         gsize       len,
+         glong       max)
+{
+  g_autofree char *whole = g_strndup (s, len);
+
+  if (g_utf8_strlen (whole, -1) <= max)
+    return g_steal_pointer (&whole);
+  return g_utf8_substring (whole, 0, max);
+}
+
 /* One "key: value" line, without its line end. */
 static void
 parse_line (ParseState *state,
@@ -789,7 +803,7 @@ parse_line (ParseState *state,
   colon = memchr (start, ':', (gsize) (end - start));
   if (colon == NULL)
     {
-      g_autofree char *text = g_strndup (start, MIN ((gsize) (end - start), 60));
+      g_autofree char *text = excerpt (start, (gsize) (end - start), 60);
 
       mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-line-no-colon",
                            REF_POLICY,
@@ -827,6 +841,8 @@ parse_line (ParseState *state,
 
   if (!is_valid_key (key))
     {
+      g_autofree char *shown = excerpt (key, strlen (key), 40);
+
       if (key[0] == '\0')
         mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-key-invalid",
                              REF_POLICY,
@@ -836,9 +852,9 @@ parse_line (ParseState *state,
       else
         mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-key-invalid",
                              REF_POLICY,
-                             _("“%.40s” cannot be a key. Keys are “version”, “mode”, “mx” and "
+                             _("“%s” cannot be a key. Keys are “version”, “mode”, “mx” and "
                                "“max_age”, written in lower case, at the start of the line."),
-                             key);
+                             shown);
       return;
     }
 
