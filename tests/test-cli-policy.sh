@@ -107,6 +107,13 @@ check "the JSON has the mx-not-covered code" json '[d["code"] for d in j["diagno
 # What a web server sends instead of the policy.
 check "an HTML page is an error" run 1 "$data/html-error-page.txt"
 check "an HTML page is called a web page" has "1: error: This is a web page (HTML), not a policy file."
+txt=$(policy txt.txt 'v=STSv1; id=20240101T000000\r\n')
+check "the TXT record instead of the policy is an error" run 1 "$txt"
+check "the TXT record is called so" has "1: error: This is the _mta-sts TXT record"
+oneline=$(policy oneline.txt 'version: STSv1\r\nmode: enforce; mx: mail.example.com; max_age: 604800\r\n')
+check "keys on one line are an error" run 1 "$oneline"
+check "keys on one line: one key per line" has "2: error: Line 2 holds several keys separated by “;”. Put each key on its own line"
+check "keys on one line are not also called missing" sh -c "! grep -q 'has no mode line' '$out'"
 empty=$(policy empty.txt '')
 check "an empty file is an error" run 1 "$empty"
 check "an empty file lacks version, mode and max_age" sh -c "grep -c 'error: The policy has no' '$out' | grep -qx 3"

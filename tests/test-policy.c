@@ -286,6 +286,13 @@ static const PolicyVector vectors[] = {
   { "bom",
     "\xEF\xBB\xBFversion: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n",
     "enforce", 604800, "mail.example.com", { { "policy-bom", E, 1 } } },
+  /* Found by fuzz-policy: a file of a byte order mark alone. */
+  { "bom-only", "\xEF\xBB\xBF", NULL, -1, "",
+    { { "policy-bom", E, 1 }, { "policy-version-missing", E, 0 }, { "policy-mode-missing", E, 0 },
+      { "policy-max-age-missing", E, 0 } } },
+  { "bom-spaces", "\xEF\xBB\xBF  \r\n", NULL, -1, "",
+    { { "policy-bom", E, 1 }, { "policy-version-missing", E, 0 }, { "policy-mode-missing", E, 0 },
+      { "policy-max-age-missing", E, 0 } } },
   { "invalid-utf8",
     "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\nx: \xC3\x28\r\n",
     "enforce", 604800, "mail.example.com", { { "policy-invalid-utf8", E, 5 } } },
@@ -293,6 +300,19 @@ static const PolicyVector vectors[] = {
     "version: STSv1\r\nmode: enforce\x0b\r\nmx: mail.example.com\r\nmax_age: 604800\r\n",
     NULL, 604800, "mail.example.com",
     { { "policy-control-character", E, 2 }, { "policy-mode-missing", E, 0 } } },
+  /* The TXT record's style, or the TXT record itself, in the policy file. */
+  { "one-line",
+    "version: STSv1\r\nmode: enforce; mx: mail.example.com; max_age: 604800\r\n",
+    NULL, -1, "", { { "policy-one-line", E, 2 } } },
+  { "txt-record",
+    "v=STSv1; id=20240101T000000\r\n",
+    NULL, -1, "",
+    { { "policy-txt-record", E, 1 }, { "policy-version-missing", E, 0 },
+      { "policy-mode-missing", E, 0 }, { "policy-max-age-missing", E, 0 } } },
+  { "semicolon-in-extension",
+    "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n"
+    "x-note: a; b\r\n",
+    "enforce", 604800, "mail.example.com", { { "policy-extension", N, 5 } } },
   /* A web server that sends its error page instead of the policy. */
   { "html-page",
     "<html>\n<head><title>404 Not Found</title></head>\n</html>\n",

@@ -49,7 +49,8 @@ const MtsCliCommand mts_cli_policy_check_command = {
      "policy-mx-ulabel, policy-mx-wildcard, policy-mx-ip-address, policy-mx-underscore, "
      "policy-mx-several, policy-mx-invalid, policy-key-case, policy-key-invalid, "
      "policy-space-before-colon, policy-leading-whitespace, policy-line-no-colon, "
-     "policy-blank-line, policy-bare-cr, policy-bom, policy-html, policy-nul-byte, "
+     "policy-blank-line, policy-one-line, policy-bare-cr, policy-bom, policy-html, "
+     "policy-txt-record, policy-nul-byte, "
      "policy-invalid-utf8, policy-control-character, policy-extension-empty, policy-too-large, "
      "mx-not-covered (errors); policy-duplicate-key, policy-key-typo, "
      "policy-max-age-too-short, policy-max-age-too-long, policy-mx-wildcard-too-broad, "
@@ -57,8 +58,7 @@ const MtsCliCommand mts_cli_policy_check_command = {
      "policy-mixed-line-ends, policy-version-not-first, policy-extension, "
      "policy-mx-duplicate (notes; mx-not-covered is a note in mode none).\n"
      "\n"
-     "Exit status: 0 when the policy is valid (warnings and notes allowed), 1 when a finding "
-     "is an error, 2 when the file cannot be read or the arguments are wrong."),
+     "A policy with warnings and notes only is valid: the command then exits 0."),
   run_policy_check,
 };
 

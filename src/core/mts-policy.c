@@ -286,6 +286,18 @@ describe_seconds (guint32 seconds)
                           seconds);
 }
 
+/* "2419200 seconds (4 weeks)", or "90 seconds" when that says it all. */
+static char *
+describe_max_age (guint32 seconds)
+{
+  g_autofree char *words = describe_seconds (seconds);
+
+  if (seconds == 0 || seconds % 3600 != 0)
+    return g_steal_pointer (&words);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second (%s)", "%u seconds (%s)", seconds),
+                          seconds, words);
+}
+
 static char *
 describe_range (guint32 min,
                 guint32 max)
@@ -327,25 +339,25 @@ mts_policy_check_advice (const MtsPolicy *policy,
     return;
 
   range = describe_range (min, max);
-  value = describe_seconds (policy->max_age);
+  value = describe_max_age (policy->max_age);
   if (policy->max_age < min && policy->mode == MTS_POLICY_MODE_ENFORCE)
     mts_diagnostics_add (diagnostics, MTS_SEVERITY_WARNING, 0, "policy-max-age-too-short",
                          REF_MAX_AGE,
-                         _("max_age is %u seconds (%s). Senders forget an enforce policy this "
+                         _("max_age is %s. Senders forget an enforce policy this "
                            "quickly, which leaves room for an attacker between fetches. Use %s."),
-                         policy->max_age, value, range);
+                         value, range);
   else if (policy->max_age < min)
     mts_diagnostics_add (diagnostics, MTS_SEVERITY_WARNING, 0, "policy-max-age-too-short",
                          REF_MAX_AGE,
-                         _("max_age is %u seconds (%s). For testing mode, use %s, so that "
+                         _("max_age is %s. For testing mode, use %s, so that "
                            "senders keep the policy long enough to report on it."),
-                         policy->max_age, value, range);
+                         value, range);
   else
     mts_diagnostics_add (diagnostics, MTS_SEVERITY_WARNING, 0, "policy-max-age-too-long",
                          REF_MAX_AGE,
-                         _("max_age is %u seconds (%s). For testing mode, use %s: when you switch "
+                         _("max_age is %s. For testing mode, use %s: when you switch "
                            "to enforce, senders keep using the testing policy until it expires."),
-                         policy->max_age, value, range);
+                         value, range);
 }
 
 /* Parsing. */
@@ -364,8 +376,9 @@ typedef struct
   /* An unknown key that looks like a misspelt "mx" ("nmx"). */
   guint mx_typo_line;
   gboolean seen_lf, seen_crlf, seen_nul, seen_utf8, seen_cr;
-  /* The file is a web page: its lines are not worth a finding each. */
-  gboolean html;
+  /* The file is a web page or a TXT record: its lines are not worth a
+   * finding each. */
+  gboolean not_policy;
 } ParseState;
 
 static int
@@ -700,6 +713,39 @@ excerpt (const char *s,
   return g_utf8_substring (whole, 0, max);
 }
 
+/* Whether @value, of the key @key, holds more "key: value" fields after a
+ * ";"; if so, marks the known keys among them as reported, so that they
+ * are not also called missing. */
+static gboolean
+names_other_keys (ParseState *state,
+                  const char *key,
+                  const char *value)
+{
+  g_auto(GStrv) segments = g_strsplit (value, ";", -1);
+  gboolean found = FALSE;
+  int index;
+
+  for (guint i = 1; segments[i] != NULL; i++)
+    {
+      char *segment = g_strstrip (segments[i]);
+      char *colon = strchr (segment, ':');
+
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      index = known_key_index_nocase (g_strstrip (segment));
+      if (index >= 0)
+        {
+          state->reported[index] = TRUE;
+          found = TRUE;
+        }
+    }
+  index = known_key_index_nocase (key);
+  if (found && index >= 0)
+    state->reported[index] = TRUE;
+  return found;
+}
+
 /* One "key: value" line, without its line end. */
 static void
 parse_line (ParseState *state,
@@ -761,6 +807,11 @@ parse_line (ParseState *state,
                              "not recognise the first key. Save the file as UTF-8 without BOM, or "
                              "as plain ASCII."));
       start += 3;
+      /* Nothing but the mark (and spaces): that finding says it all. */
+      for (p = start; p < end && is_wsp (*p); p++)
+        ;
+      if (p == end)
+        return;
     }
 
   for (p = start; p < end; p++)
@@ -793,11 +844,24 @@ parse_line (ParseState *state,
                            _("This is a web page (HTML), not a policy file. Check that the file "
                              ".well-known/mta-sts.txt exists on the policy host and is served as "
                              "plain text, not an error page or the site’s home page."));
-      state->html = TRUE;
+      state->not_policy = TRUE;
       return;
     }
 
-  if (state->html)
+  /* The _mta-sts TXT record pasted where the policy file belongs. */
+  if (line == 1 && end - start >= 7 && memcmp (start, "v=STSv1", 7) == 0)
+    {
+      mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-txt-record",
+                           REF_POLICY,
+                           _("This is the _mta-sts TXT record (“v=STSv1; id=…”), which belongs in "
+                             "the DNS, not the policy file. The policy file has lines such as "
+                             "“version: STSv1”, “mode: testing”, “mx: mail.example.com” and "
+                             "“max_age: 604800”."));
+      state->not_policy = TRUE;
+      return;
+    }
+
+  if (state->not_policy)
     return;
 
   colon = memchr (start, ':', (gsize) (end - start));
@@ -860,6 +924,18 @@ parse_line (ParseState *state,
 
   state->n_fields++;
   known = known_key_index (key);
+
+  /* "mode: enforce; mx: mail.example.com": the TXT record's style. */
+  if (strchr (value, ';') != NULL && names_other_keys (state, key, value))
+    {
+      mts_diagnostics_add (state->diagnostics, MTS_SEVERITY_ERROR, line, "policy-one-line",
+                           REF_POLICY,
+                           _("Line %u holds several keys separated by “;”. Put each key on its own "
+                             "line, such as “mode: enforce” on one line and “mx: mail.example.com” "
+                             "on the next."),
+                           line);
+      return;
+    }
 
   if (known < 0)
     {
