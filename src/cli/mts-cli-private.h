@@ -23,6 +23,7 @@ typedef struct
 /* The subcommands, one per mts-cli-NAME.c, listed in mts-cli.c. */
 extern const MtsCliCommand mts_cli_policy_check_command;
 extern const MtsCliCommand mts_cli_record_check_command;
+extern const MtsCliCommand mts_cli_generate_command;
 
 void  _mts_cli_print_command_help (const MtsCliCommand *command,
                                    FILE                *stream);

@@ -32,6 +32,7 @@ static const MtsCliCommand *const commands[] = {
   &help_command,
   &mts_cli_policy_check_command,
   &mts_cli_record_check_command,
+  &mts_cli_generate_command,
 };
 
 static const MtsCliCommand *
