@@ -425,6 +425,19 @@ test_uri_check (void)
   g_assert_cmpuint (((MtsDiagnostic *) g_ptr_array_index (diagnostics, 0))->line, ==, 4);
   g_assert_false (mts_tlsrpt_uri_check ("https://r.example.com:99999/", 0, diagnostics));
   g_assert_cmpstr (((MtsDiagnostic *) g_ptr_array_index (diagnostics, 1))->code, ==, "tlsrpt-record-rua-malformed");
+
+  /* What someone typed may not be UTF-8; the messages must stay readable
+   * (found by fuzz-tlsrpt-record). */
+  g_assert_false (mts_tlsrpt_uri_check ("mailto:\xea@example.com", 0, diagnostics));
+  g_assert_false (mts_tlsrpt_uri_check ("mailto:%ea@exa%ffmple.com", 0, diagnostics));
+  g_assert_cmpuint (diagnostics->len, ==, 4);
+  for (guint i = 0; i < diagnostics->len; i++)
+    {
+      const MtsDiagnostic *d = g_ptr_array_index (diagnostics, i);
+
+      g_assert_cmpstr (d->code, ==, "tlsrpt-record-rua-malformed");
+      g_assert_true (g_utf8_validate (d->message, -1, NULL));
+    }
 }
 
 static void

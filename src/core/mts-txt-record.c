@@ -374,6 +374,8 @@ check_mailto_address (const char *uri,
   const char *at = strrchr (address, '@');
   g_autofree char *domain = NULL;
   g_autoptr(GError) error = NULL;
+  /* The address is percent-decoded: it may hold any byte. */
+  g_autofree char *shown = g_utf8_make_valid (address, -1);
 
   if (address[0] == '\0')
     {
@@ -386,15 +388,17 @@ check_mailto_address (const char *uri,
     {
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                            _("“%s” in “%s” is not a complete email address: it needs a name, an “@” and a domain, such as tlsrpt@example.com."),
-                           address, uri);
+                           shown, uri);
       return FALSE;
     }
   domain = g_ascii_strdown (at + 1, -1);
   if (!mts_hostname_check_ascii (domain, &error))
     {
+      g_autofree char *reason = g_utf8_make_valid (error->message, -1);
+
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                            _("The domain of the address in “%s” is not valid: %s"),
-                           uri, error->message);
+                           uri, reason);
       return FALSE;
     }
   return TRUE;
@@ -422,16 +426,20 @@ mts_tlsrpt_uri_check (const char *uri,
   g_autoptr(GError) error = NULL;
   const char *bang;
   g_autofree char *scheme = NULL;
+  g_autofree char *display = NULL;
 
   g_return_val_if_fail (uri != NULL, FALSE);
   g_return_val_if_fail (diagnostics != NULL, FALSE);
+
+  /* Messages quote the URI; what someone typed may not even be UTF-8. */
+  display = g_utf8_make_valid (uri, -1);
 
   bang = strchr (uri, '!');
   if (bang != NULL)
     {
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-unencoded", REF_URI,
                            _("“%s” contains “!”, which must be written as %%21 inside a report address."),
-                           uri);
+                           display);
       return FALSE;
     }
 
@@ -441,15 +449,15 @@ mts_tlsrpt_uri_check (const char *uri,
         if (is_wsp (*p))
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                                _("“%s” contains a space. Remove it; to list several addresses, separate them with commas."),
-                               uri);
+                               display);
         else if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                                _("“%s” contains a character that cannot appear in an address. Type it again using plain letters, digits and punctuation."),
-                               uri);
+                               display);
         else
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                                _("“%s” contains “%c”, which cannot appear in an address. Remove it or write it percent-encoded (%%%02X)."),
-                               uri, *p, (guint) (guchar) *p);
+                               display, *p, (guint) (guchar) *p);
         return FALSE;
       }
 
@@ -467,25 +475,25 @@ mts_tlsrpt_uri_check (const char *uri,
       if (strchr (uri, '@') != NULL)
         mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-scheme", REF_URI,
                              _("“%s” needs “mailto:” in front: write mailto:%s."),
-                             uri, uri);
+                             display, display);
       else
         mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-scheme", REF_URI,
                              _("“%s” is neither a mailto: address nor an https: URL. Write mailto: and an email address, or an https:// URL."),
-                             uri);
+                             display);
       return FALSE;
     }
   if (g_str_equal (scheme, "http"))
     {
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-scheme", REF_URI,
                            _("“%s” uses http:, but reports are only sent to https: URLs. Write https:// instead."),
-                           uri);
+                           display);
       return FALSE;
     }
   if (!g_str_equal (scheme, "mailto") && !g_str_equal (scheme, "https"))
     {
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-scheme", REF_URI,
                            _("“%s” uses “%s:”, but reports can only go to mailto: or https: addresses."),
-                           uri, scheme);
+                           display, scheme);
       return FALSE;
     }
 
@@ -493,7 +501,7 @@ mts_tlsrpt_uri_check (const char *uri,
   if (parsed == NULL)
     {
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
-                           _("“%s” is not a valid address: %s"), uri, error->message);
+                           _("“%s” is not a valid address: %s"), display, error->message);
       return FALSE;
     }
 
@@ -508,7 +516,7 @@ mts_tlsrpt_uri_check (const char *uri,
         {
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                                _("“%s” is not an email address: write mailto: directly followed by the address, without “//”."),
-                               uri);
+                               display);
           return FALSE;
         }
       if (addresses[0] == NULL)
@@ -526,7 +534,7 @@ mts_tlsrpt_uri_check (const char *uri,
         {
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
                                _("“%s” has no host name. Write a full URL, such as https://reports.example.com/tlsrpt."),
-                               uri);
+                               display);
           return FALSE;
         }
       if (g_hostname_is_ip_address (host))
@@ -534,8 +542,10 @@ mts_tlsrpt_uri_check (const char *uri,
       lower = g_ascii_strdown (host, -1);
       if (!mts_hostname_check_ascii (lower, &error))
         {
+          g_autofree char *reason = g_utf8_make_valid (error->message, -1);
+
           mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, line, "tlsrpt-record-rua-malformed", REF_URI,
-                               _("The host name in “%s” is not valid: %s"), uri, error->message);
+                               _("The host name in “%s” is not valid: %s"), display, reason);
           return FALSE;
         }
       return TRUE;
