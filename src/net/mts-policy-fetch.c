@@ -49,6 +49,8 @@ typedef struct
   GCancellable *cancellable;
   GCancellable *caller_cancellable;
   gulong caller_handler;
+  /* The task's, where every step of the fetch runs. */
+  GMainContext *context;
   GSource *timer;
   guint timeout_seconds;
   gboolean timed_out;
@@ -641,8 +643,8 @@ parse_body (FetchData *data)
 
   if (mts_diagnostics_has_errors (diagnostics))
     add_problem (data, "policy-invalid", "RFC 8461 §3.2",
-                 _("The policy file at %s has errors (listed with it): senders ignore an "
-                   "invalid policy and deliver as if the domain had none. Fix them."),
+                 _("The policy file at %s has errors, listed below: senders ignore an "
+                   "invalid policy and deliver mail as if the domain had none. Fix them."),
                  result->url);
   g_ptr_array_extend_and_steal (result->problems, g_steal_pointer (&diagnostics));
 }
@@ -654,14 +656,15 @@ report_too_large (FetchData *data,
   if (announced > 0)
     add_problem (data, "policy-too-large", FETCH_REFERENCE,
                  _("The policy file at %s is %" G_GOFFSET_FORMAT " bytes long; senders "
-                   "read at most 64 KiB (%d bytes) and reject the rest. A policy is a few "
-                   "short lines: serve only the policy file at this address."),
+                   "read at most 64 KiB (%d bytes) and reject a longer policy. A policy "
+                   "needs only a few short lines: check that this address serves the "
+                   "policy file itself."),
                  data->result->url, announced, MTS_POLICY_MAX_SIZE);
   else
     add_problem (data, "policy-too-large", FETCH_REFERENCE,
                  _("The policy file at %s is longer than 64 KiB (%d bytes); senders stop "
-                   "reading there and reject it. A policy is a few short lines: serve only "
-                   "the policy file at this address."),
+                   "reading there and reject it. A policy needs only a few short lines: "
+                   "check that this address serves the policy file itself."),
                  data->result->url, MTS_POLICY_MAX_SIZE);
 }
 
@@ -870,19 +873,37 @@ timeout_cb (gpointer user_data)
 {
   FetchData *data = user_data;
 
+  /* Cancelling may complete the fetch and free @data at once: touch
+   * nothing of it afterwards. */
   data->timed_out = TRUE;
-  g_cancellable_cancel (data->cancellable);
   g_clear_pointer (&data->timer, g_source_unref);
+  g_cancellable_cancel (data->cancellable);
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs in whichever thread cancelled the caller's cancellable.  The cancel
+ * is passed on from the fetch's own main context: done right here, it could
+ * complete the fetch inside this handler, and freeing the fetch disconnects
+ * this handler, which would wait for itself for ever. */
 static void
 caller_cancelled_cb (GCancellable *caller,
                      gpointer      user_data)
 {
-  GCancellable *ours = user_data;
+  FetchData *data = user_data;
+  GSource *source = g_idle_source_new ();
 
-  g_cancellable_cancel (ours);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, cancel_cb, g_object_ref (data->cancellable), g_object_unref);
+  g_source_set_static_name (source, "[mts] policy fetch cancel");
+  g_source_attach (source, data->context);
+  g_source_unref (source);
 }
 
 /**
@@ -964,18 +985,19 @@ mts_policy_fetch_url_async (const char            *url,
                     G_CALLBACK (accept_certificate_cb), data);
 
   data->cancellable = g_cancellable_new ();
+  data->context = g_task_get_context (task);
   if (cancellable != NULL)
     {
       data->caller_cancellable = g_object_ref (cancellable);
       data->caller_handler = g_cancellable_connect (cancellable,
                                                     G_CALLBACK (caller_cancelled_cb),
-                                                    data->cancellable, NULL);
+                                                    data, NULL);
     }
 
   data->timer = g_timeout_source_new (data->timeout_seconds * 1000);
   g_source_set_callback (data->timer, timeout_cb, data, NULL);
   g_source_set_static_name (data->timer, "[mts] policy fetch timeout");
-  g_source_attach (data->timer, g_task_get_context (task));
+  g_source_attach (data->timer, data->context);
 
   soup_session_send_async (data->session, data->msg, G_PRIORITY_DEFAULT,
                            data->cancellable, send_cb, g_object_ref (task));
