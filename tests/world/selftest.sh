@@ -66,7 +66,7 @@ for domain in mx-expired mx-wrongname mx-selfsigned mx-nostarttls mx-tls10 mx-ha
   check "MX $domain.test" same "10 mx.$domain.test." mx "$domain.test"
 done
 for domain in policy-unused sts-two sts-invalid sts-missing tlsrpt-missing tlsrpt-invalid \
-              wrongname-tcp wrongname-tlsrpt wrongname-apex txt-split cname cname-loop \
+              wrongname-tcp wrongname-tlsrpt wrongname-smtp-tlsrpt wrongname-apex txt-split cname cname-loop \
               policy-redirect policy-ctype policy-big policy-404 policy-wrongname policy-expired \
               policy-selfsigned policy-invalid policy-nohost; do
   check "MX $domain.test" same "10 mx1.good.test." mx "$domain.test"
@@ -92,6 +92,8 @@ check "TLSRPT at _smtp._tcp.wrongname-tcp.test only" same 'NXDOMAIN "v=TLSRPTv1;
   sh -c 'echo $(dig +time=2 +tries=1 TXT _smtp._tls.wrongname-tcp.test | sed -n "s/.*status: \([A-Z]*\).*/\1/p") $(dig +short TXT _smtp._tcp.wrongname-tcp.test)'
 check "TLSRPT at _tlsrpt.wrongname-tlsrpt.test only" same 'NXDOMAIN "v=TLSRPTv1; rua=mailto:tlsrpt@wrongname-tlsrpt.test"' \
   sh -c 'echo $(dig +time=2 +tries=1 TXT _smtp._tls.wrongname-tlsrpt.test | sed -n "s/.*status: \([A-Z]*\).*/\1/p") $(dig +short TXT _tlsrpt.wrongname-tlsrpt.test)'
+check "TLSRPT at _smtp-tlsrpt.wrongname-smtp-tlsrpt.test only" same 'NXDOMAIN "v=TLSRPTv1; rua=mailto:tlsrpt@wrongname-smtp-tlsrpt.test"' \
+  sh -c 'echo $(dig +time=2 +tries=1 TXT _smtp._tls.wrongname-smtp-tlsrpt.test | sed -n "s/.*status: \([A-Z]*\).*/\1/p") $(dig +short TXT _smtp-tlsrpt.wrongname-smtp-tlsrpt.test)'
 check "STS and TLSRPT at the apex of wrongname-apex.test" same '"v=STSv1; id=20261128T000000;"
 "v=TLSRPTv1; rua=mailto:tlsrpt@wrongname-apex.test"' sh -c 'dig +short TXT wrongname-apex.test | sort'
 check "no _mta-sts.wrongname-apex.test" same "NXDOMAIN" status TXT _mta-sts.wrongname-apex.test
@@ -176,16 +178,11 @@ elif check in ("421", "554"):
     fail ("not a " + check + " greeting followed by a close")
 elif check == "silent":
   s = connect ()
-  try:
-    data = s.recv (100)
-    fail ("got %r" % data)
-  except socket.timeout:
-    pass
-  s.settimeout (1.5)
+  s.settimeout (2)
   try:
     fail ("got %r" % s.recv (100))
   except socket.timeout:
-    print ("nothing in 1.5 s")
+    print ("nothing in 2 s")
 elif check == "endless":
   s = connect ()
   data = read_until (s, b"\n", limit=200000)
@@ -202,8 +199,12 @@ elif check == "inject":
   s = connect ()
   read_until (s, b"\r\n")
   s.sendall (b"EHLO selftest.test\r\n")
-  ehlo = read_until (s, b"250 ")
-  read_until (s, b"\r\n") if not ehlo.endswith (b"\r\n") else None
+  ehlo = b""
+  while not (b"\n250 " in ehlo and ehlo.endswith (b"\r\n")):
+    chunk = s.recv (4096)
+    if not chunk:
+      fail ("closed during EHLO")
+    ehlo += chunk
   s.sendall (b"STARTTLS\r\n")
   time.sleep (0.3)
   data = s.recv (4096)
@@ -248,12 +249,13 @@ elif check == "unreachable":
       fail ("not unreachable")
 elif check == "slow":
   # Every postscreen host at once: each greeting is multi-line and its final line comes >= 2 s
-  # later, in parallel (8 hosts in about 2 s, not 16).
+  # later, in parallel (9 hosts in about 2 s, not 18). Postfix's timers and Python's monotonic
+  # clock differ by a few milliseconds: 1.98 s is "2 s" here.
   import concurrent.futures
   addresses = address.split (",")
   def greet (a):
-    s = socket.create_connection ((a, 25), timeout=10)
     start = time.monotonic ()
+    s = socket.create_connection ((a, 25), timeout=10)
     f = s.makefile ("rb")
     first = f.readline ()
     line = first
@@ -270,9 +272,9 @@ elif check == "slow":
   bad = False
   for a, first, line, elapsed in results:
     print (a, repr (first), repr (line), "%.2f s" % elapsed)
-    bad = bad or not first.startswith (b"220-") or not line.startswith (b"220 ") or elapsed < 2.0
+    bad = bad or not first.startswith (b"220-") or not line.startswith (b"220 ") or elapsed < 1.98
   print ("all in %.2f s" % total)
-  if bad or total > 3.5:
+  if bad or total > 6:
     fail ("not a parallel 2-second multi-line greeting")
 else:
   fail ("unknown check " + check)
@@ -307,17 +309,20 @@ fetch () # DOMAIN: "STATUS CONTENT-TYPE SIZE [LOCATION]" for its policy URL
     -w '%{http_code} %{content_type} %{size_download} %{redirect_url}' \
     "https://mta-sts.$1/.well-known/mta-sts.txt" | sed 's/ $//'
 }
-check "mta-sts.good.test: 200 text/plain" same "200 text/plain 85" fetch good.test
-check "mta-sts.good.test: the policy" same "$(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: mx2.good.test\r\nmax_age: 604800\r\n')" \
-  curl -sS --max-time 10 https://mta-sts.good.test/.well-known/mta-sts.txt
-check "mta-sts.cname.test (CNAME to the provider): 200" same "200 text/plain 66" fetch cname.test
-check "mta-sts.policy-unused.test: lists an unused pattern" has "^mx: \*\.old\.policy-unused\.test" \
+check "mta-sts.good.test: 200 text/plain" same "200 text/plain 86" fetch good.test
+# cmp, not $(...): command substitution would drop the final line end.
+check "mta-sts.good.test: the policy, CRLF line ends" \
+  cmp <(curl -sS --max-time 10 https://mta-sts.good.test/.well-known/mta-sts.txt) \
+  <(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmx: mx2.good.test\r\nmax_age: 604800\r\n')
+check "mta-sts.cname.test (CNAME to the provider): 200" same "200 text/plain 67" fetch cname.test
+check "mta-sts.policy-unused.test: lists an MX host that does not exist" has "^mx: old-mx\.policy-unused\.test" \
   curl -sS --max-time 10 https://mta-sts.policy-unused.test/.well-known/mta-sts.txt
-check "mta-sts.mx-uncovered.test: lists mx1 only" same "$(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n')" \
-  curl -sS --max-time 10 https://mta-sts.mx-uncovered.test/.well-known/mta-sts.txt
+check "mta-sts.mx-uncovered.test: lists mx1 only" \
+  cmp <(curl -sS --max-time 10 https://mta-sts.mx-uncovered.test/.well-known/mta-sts.txt) \
+  <(printf 'version: STSv1\r\nmode: enforce\r\nmx: mx1.good.test\r\nmax_age: 604800\r\n')
 check "mta-sts.policy-redirect.test: 301 to mta-sts.good.test" \
   same "301 text/html 169 https://mta-sts.good.test/.well-known/mta-sts.txt" fetch policy-redirect.test
-check "mta-sts.policy-ctype.test: 200 text/html" same "200 text/html 66" fetch policy-ctype.test
+check "mta-sts.policy-ctype.test: 200 text/html" same "200 text/html 67" fetch policy-ctype.test
 check "mta-sts.policy-big.test: 200, 102400 bytes" same "200 text/plain 102400" fetch policy-big.test
 check "mta-sts.policy-404.test: 404" same "404 text/html 153" fetch policy-404.test
 check "mta-sts.policy-invalid.test: 200, an invalid mode" has "^mode: enforcing" \

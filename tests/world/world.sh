@@ -43,12 +43,18 @@ in_ns ()
 }
 
 # wait_for DESCRIPTION SECONDS CMD...: polls CMD every 0.1 s until it succeeds, bounded.
+# With watch_pid=PID set, gives up at once when that process has exited.
+watch_pid=
 wait_for ()
 {
   local what=$1 limit=$2
   shift 2
   local tries=$((limit * 10))
   while ! "$@" >/dev/null 2>&1; do
+    if [ -n "$watch_pid" ] && ! kill -0 "$watch_pid" 2>/dev/null; then
+      echo "world.sh: $what exited while starting" >&2
+      return 1
+    fi
     tries=$((tries - 1))
     if [ $tries -le 0 ]; then
       echo "world.sh: $what is not ready after ${limit}s" >&2
@@ -112,7 +118,11 @@ tlsrpt_record () { txt "_smtp._tls.$1" "v=TLSRPTv1; rua=mailto:tlsrpt@$1"; }
 policy_file ()
 {
   mkdir -p "$dir/www/$1/.well-known"
-  printf '%s' "$2" >"$dir/www/$1/.well-known/mta-sts.txt"
+  # $(policy_text ...) loses the final LF of the last CRLF; put it back.
+  case $2 in
+    *$'\r') printf '%s\n' "$2" ;;
+    *) printf '%s' "$2" ;;
+  esac >"$dir/www/$1/.well-known/mta-sts.txt"
 }
 
 # policy_text MODE MX...: a valid policy, CRLF line ends as RFC 8461 §3.2 writes them.
@@ -210,7 +220,7 @@ define_world ()
   mx policy-unused.test mx1.good.test 10
   sts_record policy-unused.test
   tlsrpt_record policy-unused.test
-  good_policy_host policy-unused.test "$(policy_text enforce mx1.good.test '*.old.policy-unused.test')"
+  good_policy_host policy-unused.test "$(policy_text enforce mx1.good.test old-mx.policy-unused.test)"
 
   # Records.
   mx sts-two.test mx1.good.test 10
@@ -246,6 +256,11 @@ define_world ()
   sts_record wrongname-tlsrpt.test
   txt _tlsrpt.wrongname-tlsrpt.test "v=TLSRPTv1; rua=mailto:tlsrpt@wrongname-tlsrpt.test"
   good_policy_host wrongname-tlsrpt.test "$(policy_text enforce mx1.good.test)"
+
+  mx wrongname-smtp-tlsrpt.test mx1.good.test 10
+  sts_record wrongname-smtp-tlsrpt.test
+  txt _smtp-tlsrpt.wrongname-smtp-tlsrpt.test "v=TLSRPTv1; rua=mailto:tlsrpt@wrongname-smtp-tlsrpt.test"
+  good_policy_host wrongname-smtp-tlsrpt.test "$(policy_text enforce mx1.good.test)"
 
   mx wrongname-apex.test mx1.good.test 10
   txt wrongname-apex.test "v=STSv1; id=$sts_id;"
@@ -373,13 +388,16 @@ launch_dnsmasq ()
   # --keep-in-foreground, not --no-daemon: with -d it does not fork for TCP queries and a TCP
   # fallback stalls UDP answers. --local makes unknown .test names NXDOMAIN instead of REFUSED;
   # reverse zones are local too so that Postfix's client lookups get a quick NXDOMAIN.
-  in_ns dnsmasq --keep-in-foreground --conf-file=/dev/null --conf-dir="$dir/dns,*.conf" \
+  # Not in_ns: a function run in the background is a subshell, and $! must be dnsmasq itself.
+  ip netns exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --conf-dir="$dir/dns,*.conf" \
     --port=53 --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
     --local=/test/ --local=/in-addr.arpa/ --local=/ip6.arpa/ \
     --user=nobody --group=nogroup --pid-file= --log-queries --log-facility=- \
     </dev/null >>"$dir/logs/dnsmasq.log" 2>&1 &
   echo $! >"$dir/run/dnsmasq.pid"
+  watch_pid=$!
   wait_for "dnsmasq" 10 in_ns dig +time=1 +tries=1 +short @127.0.0.1 MX good.test
+  watch_pid=
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -572,18 +590,20 @@ http {
   include $n/sites/*.conf;
 }
 EOF
-  in_ns nginx -p "$n" -c "$n/nginx.conf" -e "$dir/logs/nginx-error.log" \
+  ip netns exec "$ns" nginx -p "$n" -c "$n/nginx.conf" -e "$dir/logs/nginx-error.log" \
     </dev/null >>"$dir/logs/nginx.log" 2>&1 &
   echo $! >"$dir/run/nginx.pid"
+  watch_pid=$!
   wait_for "nginx" 10 ports_open 127.0.2.1:443 127.0.2.2:443 127.0.2.3:443 127.0.2.4:443 \
     127.0.2.5:443 127.0.2.6:443 127.0.2.7:443 127.0.2.8:443
+  watch_pid=
 }
 
 # ---------------------------------------------------------------------------------------------
 start_peers ()
 {
   rm -f "$dir/run/smtp-peer.ready"
-  in_ns "$python" "$here/smtp-peer.py" --cert "$dir/pki/peer.pem" --key "$dir/pki/peer.key" \
+  ip netns exec "$ns" "$python" "$here/smtp-peer.py" --cert "$dir/pki/peer.pem" --key "$dir/pki/peer.key" \
     --ready "$dir/run/smtp-peer.ready" \
     greet421=127.0.3.1:25=mx.smtp-421.test greet554=127.0.3.2:25=mx.smtp-554.test \
     silent=127.0.3.3:25=mx.smtp-silent.test endless=127.0.3.4:25=mx.smtp-endless.test \
@@ -592,7 +612,9 @@ start_peers ()
     blackhole=127.0.3.9:25 blackhole=127.0.3.10:25 \
     </dev/null >>"$dir/logs/smtp-peer.log" 2>&1 &
   echo $! >"$dir/run/smtp-peer.pid"
+  watch_pid=$!
   wait_for "smtp-peer.py" 10 test -e "$dir/run/smtp-peer.ready"
+  watch_pid=
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -692,29 +714,37 @@ world_up ()
   trap - EXIT INT TERM
 }
 
-case $action in
-  up)
-    world_up
-    ;;
-  down)
-    world_down
-    ;;
-  exec)
-    [ $# -ge 1 ] || usage
-    ns=$(cat "$dir/netns" 2>/dev/null) || die "no world in $dir"
-    exec ip netns exec "$ns" "$@"
-    ;;
-  reload)
-    ns=$(cat "$dir/netns" 2>/dev/null) || die "no world in $dir"
-    if [ -e "$dir/run/dnsmasq.pid" ] && ours "$(cat "$dir/run/dnsmasq.pid")"; then
-      pid=$(cat "$dir/run/dnsmasq.pid")
-      kill "$pid"
-      wait_for "dnsmasq to stop" 10 sh -c "! kill -0 $pid"
-    fi
-    launch_dnsmasq
-    in_ns nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/logs/nginx-error.log" -s reload
-    ;;
-  *)
-    usage
-    ;;
-esac
+# Everything runs from main, called on the last line: bash reads a script as it goes, and a
+# world.sh edited while an older copy runs must not hand that copy half a command.
+main ()
+{
+  case $action in
+    up)
+      world_up
+      ;;
+    down)
+      world_down
+      ;;
+    exec)
+      [ $# -ge 1 ] || usage
+      ns=$(cat "$dir/netns" 2>/dev/null) || die "no world in $dir"
+      exec ip netns exec "$ns" "$@"
+      ;;
+    reload)
+      ns=$(cat "$dir/netns" 2>/dev/null) || die "no world in $dir"
+      if [ -e "$dir/run/dnsmasq.pid" ] && ours "$(cat "$dir/run/dnsmasq.pid")"; then
+        pid=$(cat "$dir/run/dnsmasq.pid")
+        kill "$pid"
+        wait_for "dnsmasq to stop" 10 sh -c "! kill -0 $pid"
+      fi
+      launch_dnsmasq
+      in_ns nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/logs/nginx-error.log" -s reload
+      ;;
+    *)
+      usage
+      ;;
+  esac
+}
+
+main "$@"
+exit
