@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mts-project.h: everything the user entered and the app learnt about one domain, saved as JSON. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "mts-policy.h"
+
+G_BEGIN_DECLS
+
+/* The version of the file format this build reads and writes.  A file with
+ * a larger number is refused (MTS_PROJECT_ERROR_NEWER_VERSION). */
+#define MTS_PROJECT_SCHEMA_VERSION 1
+
+#define MTS_PROJECT_ERROR (mts_project_error_quark ())
+
+typedef enum
+{
+  /* Reading or writing failed: permissions, a full disk, a read-only folder. */
+  MTS_PROJECT_ERROR_IO,
+  MTS_PROJECT_ERROR_NOT_FOUND,
+  MTS_PROJECT_ERROR_EXISTS,
+  /* Not JSON, or JSON of the wrong shape; the file was moved aside. */
+  MTS_PROJECT_ERROR_CORRUPT,
+  /* Written by a newer version of the app; the file was left untouched. */
+  MTS_PROJECT_ERROR_NEWER_VERSION,
+  /* Changed elsewhere since it was opened, in a way that cannot be merged. */
+  MTS_PROJECT_ERROR_CONFLICT,
+  MTS_PROJECT_ERROR_INVALID_DOMAIN,
+} MtsProjectError;
+
+/* Where the domain is on its way from nothing to an enforced policy. */
+typedef enum
+{
+  MTS_PROJECT_STATE_DRAFT,
+  MTS_PROJECT_STATE_TESTING,
+  MTS_PROJECT_STATE_ENFORCE,
+  /* Being taken down safely: mode none, then removal (RFC 8461 §8.3). */
+  MTS_PROJECT_STATE_REMOVING,
+} MtsProjectState;
+
+#define MTS_TYPE_PROJECT_STATE (mts_project_state_get_type ())
+
+/* The three things a domain publishes, each with the date an audit first
+ * saw it published as generated. */
+typedef enum
+{
+  MTS_PUBLISHED_POLICY,          /* https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
+  MTS_PUBLISHED_STS_RECORD,      /* _mta-sts.DOMAIN TXT */
+  MTS_PUBLISHED_TLSRPT_RECORD,   /* _smtp._tls.DOMAIN TXT */
+} MtsPublished;
+
+#define MTS_N_PUBLISHED 3
+
+typedef enum
+{
+  MTS_TIMELINE_CREATED,
+  /* An audit saw a policy or record published as generated. */
+  MTS_TIMELINE_PUBLISHED,
+  MTS_TIMELINE_AUDIT,
+  MTS_TIMELINE_IMPORT,
+  /* A change of state: testing to enforce, back, removal. */
+  MTS_TIMELINE_SWITCH,
+} MtsTimelineKind;
+
+/* One MX record as DNS gave it. */
+typedef struct
+{
+  guint16 preference;
+  char *host;
+} MtsProjectMxHost;
+
+/* One policy id (the id= of the _mta-sts record). */
+typedef struct
+{
+  char *id;
+  GDateTime *generated;
+  /* When an audit first saw it published, or NULL. */
+  GDateTime *published;
+} MtsProjectId;
+
+typedef struct
+{
+  GDateTime *time;
+  MtsTimelineKind kind;
+  char *text;
+} MtsProjectEvent;
+
+/* What the importer kept of one TLS-RPT report. */
+typedef struct
+{
+  char *organization;
+  char *report_id;
+  GDateTime *imported;
+  JsonObject *facts;
+} MtsProjectReport;
+
+#define MTS_TYPE_PROJECT (mts_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (MtsProject, mts_project, MTS, PROJECT, GObject)
+
+GQuark             mts_project_error_quark          (void);
+GType              mts_project_state_get_type       (void) G_GNUC_CONST;
+const char        *mts_project_state_to_string      (MtsProjectState   state);
+gboolean           mts_project_state_from_string    (const char       *string,
+                                                     MtsProjectState  *state);
+const char        *mts_timeline_kind_to_string      (MtsTimelineKind   kind);
+gboolean           mts_timeline_kind_from_string    (const char       *string,
+                                                     MtsTimelineKind  *kind);
+
+MtsProjectMxHost  *mts_project_mx_host_new          (guint16           preference,
+                                                     const char       *host);
+void               mts_project_mx_host_free         (MtsProjectMxHost *mx);
+
+MtsProject        *mts_project_new                  (const char       *domain);
+MtsProject        *mts_project_load                 (GFile            *file,
+                                                     GError          **error);
+gboolean           mts_project_save                 (MtsProject       *self,
+                                                     GFile            *file,
+                                                     GError          **error);
+MtsProject        *mts_project_load_from_data       (const char       *data,
+                                                     gsize             length,
+                                                     GError          **error);
+char              *mts_project_to_data              (MtsProject       *self,
+                                                     gsize            *length);
+
+GFile             *mts_project_get_file             (MtsProject       *self);
+gint64             mts_project_get_revision         (MtsProject       *self);
+
+const char        *mts_project_get_domain           (MtsProject       *self);
+const char        *mts_project_get_display_name     (MtsProject       *self);
+void               mts_project_set_display_name     (MtsProject       *self,
+                                                     const char       *display_name);
+
+MtsProjectState    mts_project_get_state            (MtsProject       *self);
+GDateTime         *mts_project_get_state_since      (MtsProject       *self);
+void               mts_project_set_state            (MtsProject       *self,
+                                                     MtsProjectState   state,
+                                                     GDateTime        *since);
+
+const char        *mts_project_get_step             (MtsProject       *self);
+void               mts_project_set_step             (MtsProject       *self,
+                                                     const char       *step);
+
+GPtrArray         *mts_project_get_mx_hosts         (MtsProject       *self);
+void               mts_project_set_mx_hosts         (MtsProject       *self,
+                                                     GPtrArray        *mx_hosts);
+const char *const *mts_project_get_mx_patterns      (MtsProject       *self);
+void               mts_project_set_mx_patterns      (MtsProject       *self,
+                                                     const char *const *patterns);
+
+MtsPolicyMode      mts_project_get_mode             (MtsProject       *self);
+void               mts_project_set_mode             (MtsProject       *self,
+                                                     MtsPolicyMode     mode);
+guint32            mts_project_get_max_age          (MtsProject       *self);
+void               mts_project_set_max_age          (MtsProject       *self,
+                                                     guint32           max_age);
+const char *const *mts_project_get_rua              (MtsProject       *self);
+void               mts_project_set_rua              (MtsProject       *self,
+                                                     const char *const *rua);
+
+GPtrArray         *mts_project_get_ids              (MtsProject       *self);
+const char        *mts_project_get_current_id       (MtsProject       *self);
+gboolean           mts_project_add_id               (MtsProject       *self,
+                                                     const char       *id,
+                                                     GDateTime        *generated);
+gboolean           mts_project_mark_id_published    (MtsProject       *self,
+                                                     const char       *id,
+                                                     GDateTime        *when);
+
+GDateTime         *mts_project_get_published        (MtsProject       *self,
+                                                     MtsPublished      what);
+void               mts_project_set_published        (MtsProject       *self,
+                                                     MtsPublished      what,
+                                                     GDateTime        *when);
+
+JsonNode          *mts_project_get_last_audit       (MtsProject       *self);
+GDateTime         *mts_project_get_last_audit_time  (MtsProject       *self);
+void               mts_project_set_last_audit       (MtsProject       *self,
+                                                     JsonNode         *result,
+                                                     GDateTime        *when);
+
+GPtrArray         *mts_project_get_timeline         (MtsProject       *self);
+void               mts_project_add_event            (MtsProject       *self,
+                                                     MtsTimelineKind   kind,
+                                                     GDateTime        *when,
+                                                     const char       *text);
+
+gboolean           mts_project_add_report_facts     (MtsProject       *self,
+                                                     const char       *organization,
+                                                     const char       *report_id,
+                                                     JsonObject       *facts);
+JsonObject        *mts_project_get_report_facts     (MtsProject       *self,
+                                                     const char       *organization,
+                                                     const char       *report_id);
+GPtrArray         *mts_project_get_reports          (MtsProject       *self);
+guint              mts_project_get_n_reports        (MtsProject       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtsProjectMxHost, mts_project_mx_host_free)
+
+G_END_DECLS
