@@ -140,6 +140,10 @@ stall_cb (SoupServerMessage *msg,
                         g_object_ref (stall_cancellable), g_object_unref);
 }
 
+/* What the server saw of the requests. */
+static guint requests_seen;
+static char *last_cache_control;
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -147,6 +151,12 @@ server_cb (SoupServer        *server,
            GHashTable        *query,
            gpointer           user_data)
 {
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+
+  requests_seen++;
+  g_free (last_cache_control);
+  last_cache_control = g_strdup (soup_message_headers_get_one (request_headers, "Cache-Control"));
+
   if (g_str_equal (path, "/.well-known/mta-sts.txt"))
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -163,8 +173,14 @@ server_cb (SoupServer        *server,
                                         policy, strlen (policy));
     }
   else if (g_str_equal (path, "/redirect"))
-    soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY,
-                                      "https://www.good.localhost/mta-sts.txt");
+    {
+      /* To the good policy on this very server: following it would succeed. */
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autofree char *location = g_strdup_printf ("https://%s:%d/.well-known/mta-sts.txt",
+                                                   g_uri_get_host (uri), g_uri_get_port (uri));
+
+      soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY, location);
+    }
   else if (g_str_equal (path, "/error"))
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
   else if (g_str_equal (path, "/forbidden"))
@@ -317,16 +333,18 @@ fetch (const char      *host,
   return outcome.result;
 }
 
+static guint good_port;
+
 static MtsPolicyFetchResult *
 fetch_good_server (const char *path)
 {
   MtsFetchOptions options = { .ca_file = ca_file };
   SoupServer *server;
   MtsPolicyFetchResult *result;
-  guint port;
 
-  server = start_server ("good", &port);
-  result = fetch (GOOD_HOST, port, path, &options);
+  server = start_server ("good", &good_port);
+  requests_seen = 0;
+  result = fetch (GOOD_HOST, good_port, path, &options);
   stop_server (server);
   return result;
 }
@@ -386,6 +404,9 @@ test_good (void)
 
   g_assert_true (mts_policy_fetch_result_is_valid (result));
   g_assert_false (mts_diagnostics_has_errors (result->problems));
+  g_assert_cmpuint (requests_seen, ==, 1);
+  /* Caches between us and the server must not answer either. */
+  g_assert_cmpstr (last_cache_control, ==, "no-cache");
   g_assert_cmpuint (result->http_status, ==, 200);
   g_assert_cmpstr (result->content_type, ==, "text/plain; charset=utf-8");
   g_assert_cmpstr (result->text, ==, GOOD_POLICY);
@@ -457,12 +478,15 @@ test_redirect (void)
 {
   g_autoptr(MtsPolicyFetchResult) result = fetch_good_server ("/redirect");
   const MtsDiagnostic *d = assert_only_problem (result, "policy-redirect");
+  g_autofree char *location = g_strdup_printf ("https://" GOOD_HOST ":%u/.well-known/mta-sts.txt",
+                                               good_port);
 
   g_assert_cmpuint (result->http_status, ==, 301);
-  g_assert_cmpstr (result->location, ==, "https://www.good.localhost/mta-sts.txt");
-  g_assert_nonnull (strstr (d->message, "301"));
-  g_assert_nonnull (strstr (d->message, "https://www.good.localhost/mta-sts.txt"));
-  /* Not followed: nothing was read. */
+  g_assert_cmpstr (result->location, ==, location);
+  g_assert_nonnull (strstr (d->message, "301 Moved Permanently"));
+  g_assert_nonnull (strstr (d->message, location));
+  /* Not followed, although the good policy was right there. */
+  g_assert_cmpuint (requests_seen, ==, 1);
   g_assert_null (result->text);
   g_assert_null (result->policy);
 }
@@ -755,7 +779,7 @@ test_connection_refused (void)
 static void
 test_no_address (void)
 {
-  MtsFetchOptions options = { .timeout_seconds = 10 };
+  MtsFetchOptions options = { .timeout_seconds = 5 };
   Outcome outcome = { 0 };
   const MtsDiagnostic *d;
 
@@ -817,6 +841,9 @@ static void
 test_bad_arguments (void)
 {
   MtsFetchOptions missing_ca = { .ca_file = "/nonexistent/ca.pem" };
+  g_autofree char *not_pem = g_build_filename (pki_dir, "not-a-ca.pem", NULL);
+  MtsFetchOptions not_pem_ca = { .ca_file = not_pem };
+  g_autoptr(GError) error = NULL;
   Outcome outcome = { 0 };
   g_autofree char *url = mts_policy_url ("example.com");
 
@@ -840,6 +867,16 @@ test_bad_arguments (void)
   wait_for (&outcome);
   g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (outcome.error->message, "/nonexistent/ca.pem"));
+  g_clear_error (&outcome.error);
+
+  /* A file without a single certificate. */
+  g_file_set_contents (not_pem, "not a certificate\n", -1, &error);
+  g_assert_no_error (error);
+  outcome.done = FALSE;
+  mts_policy_fetch_async ("example.com", &not_pem_ca, NULL, fetched_cb, &outcome);
+  wait_for (&outcome);
+  g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (outcome.error->message, not_pem));
   g_clear_error (&outcome.error);
 }
 
@@ -932,6 +969,7 @@ main (int   argc,
   status = g_test_run ();
 
   remove_dir (pki_dir);
+  g_free (last_cache_control);
   g_free (ca_file);
   g_free (pki_dir);
   return status;
