@@ -1442,7 +1442,7 @@ can_unshare_mounts (void)
   pid = fork ();
   if (pid == 0)
     _exit (unshare (CLONE_NEWNS) == 0 &&
-           mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 ? 0 : 1);
+           mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0 ? 0 : 1);
   return pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status) &&
          WEXITSTATUS (status) == 0;
 }
@@ -1452,7 +1452,7 @@ static void
 enter_mount_namespace (void)
 {
   g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
-  g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+  g_assert_cmpint (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL), ==, 0);
 }
 
 /* The folder cannot be written to: reading still works, saving says so
@@ -1557,8 +1557,8 @@ test_read_only (Fixture       *fixture,
     }
   saved = prepare_read_only (fixture);
   enter_mount_namespace ();
-  g_assert_cmpint (mount (dir, dir, NULL, MS_BIND, NULL), ==, 0);
-  g_assert_cmpint (mount (NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
+  g_assert_cmpint (mount (dir, dir, "none", MS_BIND, NULL), ==, 0);
+  g_assert_cmpint (mount ("none", dir, "none", MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
   check_read_only (dir, saved);
   /* So that the fixture can remove the folder. */
   g_assert_cmpint (umount (dir), ==, 0);

@@ -16,9 +16,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mts-domain.h"
 #include "mts-project-private.h"
@@ -424,12 +426,31 @@ mts_project_store_open (MtsProjectStore  *self,
   return g_steal_pointer (&project);
 }
 
+/* A new folder's name is only on disk once its parent is synced: without
+ * this, a crash soon after the first save could lose the folder, and with
+ * it the file that save made durable. */
+static void
+sync_parent (const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  int fd = g_open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 static gboolean
 ensure_directory (MtsProjectStore  *self,
                   GError          **error)
 {
   const char *path = g_file_peek_path (self->directory);
+  gboolean existed = g_file_test (path, G_FILE_TEST_IS_DIR);
 
+  if (existed)
+    return TRUE;
   /* Private: report facts say which servers failed for whom. */
   if (g_mkdir_with_parents (path, 0700) < 0)
     {
@@ -442,6 +463,7 @@ ensure_directory (MtsProjectStore  *self,
                    display, g_strerror (errsv));
       return FALSE;
     }
+  sync_parent (path);
   return TRUE;
 }
 

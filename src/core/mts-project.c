@@ -351,16 +351,7 @@ string_node (const char *string)
   return node;
 }
 
-static JsonNode *
-strv_node (const char *const *strv)
-{
-  JsonArray *array = json_array_new ();
-
-  for (gsize i = 0; strv != NULL && strv[i] != NULL; i++)
-    json_array_add_string_element (array, strv[i]);
-  return json_node_init_array (json_node_alloc (), array);
-}
-
+/* Takes @array over (json_node_init_array() adds its own reference). */
 static JsonNode *
 array_node (JsonArray *array)
 {
@@ -368,6 +359,16 @@ array_node (JsonArray *array)
 
   json_array_unref (array);
   return node;
+}
+
+static JsonNode *
+strv_node (const char *const *strv)
+{
+  JsonArray *array = json_array_new ();
+
+  for (gsize i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_array_add_string_element (array, strv[i]);
+  return array_node (array);
 }
 
 static JsonNode *
