@@ -32,20 +32,55 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mtsw.XXXXXX") || exit 1
+keep=${MTS_WORLD_KEEP:-0}
+up_pid=
+
+# stop_up: a world still being built tears itself down when told to stop (world.sh's own trap).
+stop_up ()
+{
+  [ -n "$up_pid" ] || return 0
+  kill -TERM "$up_pid" 2>/dev/null
+  wait "$up_pid"
+}
 cleanup ()
 {
+  trap '' INT TERM HUP
+  stop_up
   bash "$here/world.sh" down "$dir"
-  if [ "${MTS_WORLD_KEEP:-0}" = 1 ]; then
+  if [ "$keep" = 1 ]; then
     echo "run.sh: the world's files are kept in $dir" >&2
   else
     rm -rf "$dir"
   fi
 }
+# On SIGTERM (meson's timeout), meson sends SIGKILL to the whole process group 0.5 s later:
+# tear the world down from a new session instead, which that SIGKILL does not reach.
+detached_cleanup ()
+{
+  trap - EXIT
+  setsid bash -c '
+    up=$1 world=$2 dir=$3 keep=$4
+    if [ -n "$up" ]; then
+      kill -TERM "$up" 2>/dev/null
+      while kill -0 "$up" 2>/dev/null; do sleep 0.1; done
+    fi
+    bash "$world" down "$dir"
+    [ "$keep" = 1 ] || rm -rf "$dir"' _ "$up_pid" "$here/world.sh" "$dir" "$keep" \
+    </dev/null >/dev/null 2>&1 &
+  exit 143
+}
 trap cleanup EXIT
 trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap detached_cleanup TERM HUP
 
-if ! bash "$here/world.sh" up "$dir" >"$dir/up.log" 2>&1; then
+# world.sh up runs in its own session (so do the servers it starts): a signal for this test's
+# process group stops the test and this script, and the teardown then stops the world.
+setsid bash "$here/world.sh" up "$dir" >"$dir/up.log" 2>&1 </dev/null &
+up_pid=$!
+wait $up_pid
+up_status=$?
+up_pid=
+if [ $up_status -ne 0 ]; then
   [ $tap = no ] || echo "Bail out! the test world did not start"
   echo "run.sh: the test world did not start:" >&2
   sed 's/^/  /' "$dir/up.log" >&2
@@ -59,12 +94,10 @@ fi
 
 # Inside, the namespace's /etc/ssl/certs/ca-certificates.crt (the test CA only) is the system
 # trust store; variables that point tools at another bundle would defeat that, so drop them.
-MTS_WORLD_DIR=$dir MTS_WORLD_CA=$dir/ca.pem \
-  bash "$here/world.sh" exec "$dir" \
+# CMD runs in the background so that the traps above run as soon as a signal arrives (bash
+# defers traps until a foreground child exits); the teardown stops CMD with the world.
+bash "$here/world.sh" exec "$dir" \
   env -u SSL_CERT_FILE -u SSL_CERT_DIR -u CURL_CA_BUNDLE -u REQUESTS_CA_BUNDLE \
   MTS_WORLD_DIR="$dir" MTS_WORLD_CA="$dir/ca.pem" "$@" &
-# Waiting on a background child keeps the INT/TERM traps responsive while CMD runs.
-child=$!
-wait $child
-status=$?
-exit $status
+wait $!
+exit $?

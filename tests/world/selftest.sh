@@ -343,11 +343,11 @@ check "curl refuses the wrong-name policy host (exit 60)" \
 # A real MTA-STS consumer, with the system trust store (no SSL_CERT_FILE).
 check "mta-sts-query good.test: VALID" \
   has "STSFetchResult.VALID.*'mx': \['mx1.good.test', 'mx2.good.test'\].*'mode': 'enforce', 'max_age': 604800" \
-  env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query good.test
+  timeout 30 env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query good.test
 check "mta-sts-query cname.test (delegated): VALID" has "STSFetchResult.VALID" \
-  env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query cname.test
+  timeout 30 env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query cname.test
 check "mta-sts-query policy-wrongname.test: FETCH_ERROR" has "STSFetchResult.FETCH_ERROR" \
-  env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query policy-wrongname.test
+  timeout 30 env -u SSL_CERT_FILE -u SSL_CERT_DIR mta-sts-query policy-wrongname.test
 
 echo "1..$n"
 [ $failed -eq 0 ]

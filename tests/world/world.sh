@@ -695,6 +695,9 @@ world_up ()
 
   ip netns add "$ns"
   in_ns ip link set lo up
+  # Some hosts start new namespaces with IPv6 switched off; the world needs it (mx.ipv6.test).
+  in_ns sh -c 'for f in /proc/sys/net/ipv6/conf/all/disable_ipv6 /proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv6/conf/lo/disable_ipv6; do [ ! -w "$f" ] || echo 0 >"$f"; done'
+  [ -e /proc/sys/net/ipv6 ] || die "the kernel has no IPv6: the world needs it"
   in_ns ip -6 addr add "$v6_prefix::10/128" dev lo
   # A non-loopback interface with IPv4 and IPv6 addresses: getaddrinfo's AI_ADDRCONFIG (used by
   # GLib, aiohttp, curl...) ignores loopback and would otherwise answer "no address" for every name.
