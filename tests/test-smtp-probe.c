@@ -296,7 +296,7 @@ test_slow_multiline_greeting (void)
   r = probe ("mx.example.test", peer->port, &options);
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
   g_assert_cmpstr (r->greeting, ==, "mx.example.test ESMTP please wait\nmx.example.test ESMTP");
-  g_assert_cmpint (r->greeting_ms, >=, 2000);
+  g_assert_cmpint (r->greeting_ms, >=, 1900);
   g_assert_cmpint (r->greeting_ms, <, 4000);
   assert_codes (r, NULL);
 }
@@ -556,8 +556,10 @@ test_silence (void)
   r = probe_mode ("silent", &elapsed, &options);
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_NO_ANSWER);
   g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_GREETING);
+  /* The step's own time: the limit, not a moment less, hardly more. */
+  g_assert_cmpint (r->greeting_ms, >=, 600);
+  g_assert_cmpint (r->greeting_ms, <, 600 + 300);
   g_assert_cmpint (elapsed, >=, 600);
-  g_assert_cmpint (elapsed, <, 600 + 700);
   assert_codes (r, "mx-no-answer", NULL);
 }
 
@@ -632,8 +634,9 @@ test_handshake_timeout (void)
   r = probe_mode ("tls-silent", &elapsed, &options);
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_HANDSHAKE_TIMEOUT);
   g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_HANDSHAKE);
+  g_assert_cmpint (r->handshake_ms, >=, 500);
+  g_assert_cmpint (r->handshake_ms, <, 500 + 300);
   g_assert_cmpint (elapsed, >=, 500);
-  g_assert_cmpint (elapsed, <, 500 + 700);
   assert_codes (r, "mx-tls-handshake-failed", NULL);
 }
 
@@ -690,8 +693,9 @@ test_connect_timeout (void)
   elapsed = (g_get_monotonic_time () - start) / 1000;
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_CONNECT_FAILED);
   g_assert_cmpint (r->connect_failure, ==, MTS_PROBE_CONNECT_TIMEOUT);
+  g_assert_cmpint (r->connect_ms, >=, 700);
+  g_assert_cmpint (r->connect_ms, <, 700 + 300);
   g_assert_cmpint (elapsed, >=, 700);
-  g_assert_cmpint (elapsed, <, 700 + 700);
   assert_codes (r, "mx-connect-failed", NULL);
 
   /* Not on port 25: no conclusion about port 25. */
@@ -701,10 +705,19 @@ test_connect_timeout (void)
 
 /* Cancelling */
 
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64 cancelled;
+} Canceller;
+
 static gboolean
 cancel_cb (gpointer data)
 {
-  g_cancellable_cancel (data);
+  Canceller *canceller = data;
+
+  canceller->cancelled = g_get_monotonic_time ();
+  g_cancellable_cancel (canceller->cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -716,22 +729,26 @@ assert_cancels_promptly (const char *mode,
   g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Outcome outcome = { 0 };
+  Canceller canceller = { cancellable, 0 };
   MtsProbeOptions options;
-  gint64 start = g_get_monotonic_time ();
   gint64 after_cancel;
 
   options_for_tests (&options);
   options.check_legacy_tls = TRUE;
-  g_timeout_add (after_ms, cancel_cb, cancellable);
+  options.connect_timeout_ms = options.reply_timeout_ms = options.handshake_timeout_ms = 20000;
+  g_timeout_add (after_ms, cancel_cb, &canceller);
   mts_smtp_probe_run_async ("mx.example.test", address, peer->port, &options, cancellable,
                             probe_done_cb, &outcome);
   wait_for (&outcome.done);
   g_assert_error (outcome.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (outcome.result);
   g_clear_error (&outcome.error);
-  after_cancel = (outcome.finished - start) / 1000 - after_ms;
+  g_assert_cmpint (canceller.cancelled, >, 0);
+  after_cancel = (outcome.finished - canceller.cancelled) / 1000;
+  /* Far below any time limit of the probe: the cancellation ended it,
+   * with room for slow runs under valgrind. */
   g_assert_cmpint (after_cancel, >=, 0);
-  g_assert_cmpint (after_cancel, <, 200);
+  g_assert_cmpint (after_cancel, <, 1000);
 }
 
 static void
@@ -902,7 +919,7 @@ test_queue_cap (void)
   g_autoptr(MtsProbeQueue) queue = NULL;
   MtsProbeOptions options;
   QueueOutcome outcome = { 0 };
-  gint64 start, elapsed;
+  gint64 start, elapsed, sum_ms = 0;
 
   options_for_tests (&options);
   queue = mts_probe_queue_new (&options, 2);
@@ -924,12 +941,19 @@ test_queue_cap (void)
   g_assert_cmpuint (outcome.errors->len, ==, 0);
   g_assert_cmpuint (outcome.results->len, ==, 4);
   for (guint i = 0; i < 4; i++)
-    g_assert_cmpint (((MtsProbeResult *) g_ptr_array_index (outcome.results, i))->status, ==,
-                     MTS_PROBE_STATUS_OK);
+    {
+      MtsProbeResult *r = g_ptr_array_index (outcome.results, i);
+
+      g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
+      g_assert_cmpint (r->greeting_ms, >=, 450);
+      sum_ms += r->total_ms;
+    }
   g_assert_cmpuint (mts_probe_queue_get_max_running (queue), ==, 2);
   g_assert_cmpuint (mts_probe_queue_get_running (queue), ==, 0);
+  /* Two rounds of half a second at least; and the probes overlapped, or
+   * their times would add up to no more than the whole. */
   g_assert_cmpint (elapsed, >=, 1000);
-  g_assert_cmpint (elapsed, <, 2500);
+  g_assert_cmpint (elapsed, <, sum_ms);
 
   g_ptr_array_unref (outcome.results);
   g_ptr_array_unref (outcome.errors);
@@ -1211,12 +1235,14 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *certtool = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) ||
-      g_find_program_in_path ("certtool") == NULL)
+  certtool = g_find_program_in_path ("certtool");
+
+  if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE) || certtool == NULL)
     {
       g_test_skip ("needs " PYTHON " and certtool (package gnutls-bin)");
       return g_test_run ();

@@ -354,19 +354,32 @@ interrupted (Attempt *a)
       return TRUE;
     }
 
+  /* The step that timed out records how long it was given, so reports
+   * (and tests) can tell the time limit from the time spent elsewhere. */
   g_assert (a->timed_out);
   switch (r->stage)
     {
     case MTS_PROBE_STAGE_CONNECT:
+      r->connect_ms = elapsed_ms (a->step_started);
       r->connect_failure = MTS_PROBE_CONNECT_TIMEOUT;
       set_outcome (a, MTS_PROBE_STATUS_CONNECT_FAILED, NULL);
       break;
     case MTS_PROBE_STAGE_HANDSHAKE:
+      r->handshake_ms = elapsed_ms (a->step_started);
       set_outcome (a, MTS_PROBE_STATUS_HANDSHAKE_TIMEOUT, NULL);
       break;
     case MTS_PROBE_STAGE_GREETING:
+      r->greeting_ms = elapsed_ms (a->step_started);
+      set_outcome (a, MTS_PROBE_STATUS_NO_ANSWER, NULL);
+      break;
     case MTS_PROBE_STAGE_EHLO:
+      r->ehlo_ms = elapsed_ms (a->step_started);
+      set_outcome (a, MTS_PROBE_STATUS_NO_ANSWER, NULL);
+      break;
     case MTS_PROBE_STAGE_STARTTLS:
+      r->starttls_ms = elapsed_ms (a->step_started);
+      set_outcome (a, MTS_PROBE_STATUS_NO_ANSWER, NULL);
+      break;
     case MTS_PROBE_STAGE_DONE:
     default:
       set_outcome (a, MTS_PROBE_STATUS_NO_ANSWER, NULL);
