@@ -688,6 +688,10 @@ world_up ()
   chmod 755 "$dir"
   mkdir -p "$dir/logs" "$dir/run"
   ns=mtsw-$$
+  # A world killed with SIGKILL leaves its namespace behind; never reuse such a name.
+  while [ -e "/run/netns/$ns" ] || [ -e "/etc/netns/$ns" ]; do
+    ns=mtsw-$$-$RANDOM
+  done
   echo "$ns" >"$dir/netns"
   trap 'status=$?; if [ $status -ne 0 ]; then echo "world.sh: up failed, tearing down (logs in $dir/logs)" >&2; world_down; fi' EXIT
   trap 'exit 130' INT
