@@ -401,7 +401,6 @@ record_peer (FetchData *data)
       if (not_after != NULL)
         {
           g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
           GTimeSpan left = g_date_time_difference (not_after, now);
 
           result->cert_not_after = not_after;
