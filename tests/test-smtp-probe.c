@@ -464,7 +464,111 @@ test_legacy_tls_accepted (void)
   assert_severity (r, "mx-legacy-tls", MTS_SEVERITY_WARNING);
 }
 
+/* Only TLS 1.0/1.1: the real probe fails, the second connection says why. */
+static void
+test_legacy_tls_only (void)
+{
+  g_autofree char *pem = pki_file ("good", ".pem");
+  g_autofree char *key = pki_file ("good", ".key");
+  g_autoptr(Peer) peer = peer_start ("good", "--cert", pem, "--key", key,
+                                     "--min-tls", "1.0", "--max-tls", "1.1", NULL);
+  g_autoptr(MtsProbeResult) r = NULL;
+  MtsProbeOptions options;
+
+  options_for_tests (&options);
+  options.check_legacy_tls = TRUE;
+  r = probe ("mx.example.test", peer->port, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_HANDSHAKE_FAILED);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_HANDSHAKE);
+  g_assert_null (r->tls_version);
+  g_assert_cmpint (r->legacy_tls, ==, MTS_PROBE_LEGACY_ACCEPTED);
+  g_assert_cmpstr (r->legacy_tls_version, ==, "TLS1.1");
+  assert_codes (r, "mx-tls-handshake-failed", "mx-legacy-tls", NULL);
+  g_assert_nonnull (strstr (mts_diagnostics_find (r->problems, "mx-tls-handshake-failed")->message,
+                            "only speaks TLS 1.0 or 1.1"));
+}
+
+/* A server that rate-limits: the first connection is fine, the second gets
+ * 421, so nothing can be said about the old versions. */
+static void
+test_legacy_tls_unchecked (void)
+{
+  g_autofree char *pem = pki_file ("good", ".pem");
+  g_autofree char *key = pki_file ("good", ".key");
+  g_autoptr(Peer) peer = peer_start ("good", "--cert", pem, "--key", key,
+                                     "--busy-after", "1", NULL);
+  g_autoptr(MtsProbeResult) r = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  MtsProbeOptions options;
+
+  options_for_tests (&options);
+  options.check_legacy_tls = TRUE;
+  r = probe ("mx.example.test", peer->port, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
+  g_assert_cmpint (r->legacy_tls, ==, MTS_PROBE_LEGACY_UNKNOWN);
+  assert_codes (r, "mx-legacy-tls-unchecked", NULL);
+  assert_severity (r, "mx-legacy-tls-unchecked", MTS_SEVERITY_NOTE);
+
+  mts_probe_result_to_json (r, builder);
+  root = json_builder_get_root (builder);
+  g_assert_true (json_object_get_null_member (json_node_get_object (root), "legacy_tls_accepted"));
+}
+
+/* IPv6, and the EHLO name chosen by the probe: this machine's name if it
+ * is a full domain name, else the address literal, which the peer checks
+ * as strict servers do (501 for "localhost" or a bare host name). */
+static void
+test_ipv6_default_helo (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autofree char *pem = pki_file ("good", ".pem");
+  g_autofree char *key = pki_file ("good", ".key");
+  g_autoptr(Peer) peer = NULL;
+  Outcome outcome = { 0 };
+  MtsProbeOptions options;
+
+  if (socket == NULL || !g_socket_bind (socket, any, FALSE, NULL))
+    {
+      g_test_skip ("no IPv6 loopback (::1) here");
+      return;
+    }
+  g_socket_close (socket, NULL);
+
+  peer = peer_start ("good", "--cert", pem, "--key", key, "--listen", "::1", NULL);
+  options_for_tests (&options);
+  options.helo_name = NULL;
+  mts_smtp_probe_run_async ("mx.example.test", loopback, peer->port, &options, NULL,
+                            probe_done_cb, &outcome);
+  wait_for (&outcome.done);
+  g_assert_no_error (outcome.error);
+  g_assert_cmpint (outcome.result->status, ==, MTS_PROBE_STATUS_OK);
+  g_assert_true (outcome.result->ipv6);
+  g_assert_cmpstr (outcome.result->address, ==, "::1");
+  assert_codes (outcome.result, NULL);
+  mts_probe_result_unref (outcome.result);
+}
+
 /* SMTP failures */
+
+static void
+test_ehlo_rejected (void)
+{
+  g_autoptr(Peer) peer = tls_peer_start ("good", "good", NULL, NULL);
+  g_autoptr(MtsProbeResult) r = NULL;
+  MtsProbeOptions options;
+
+  options_for_tests (&options);
+  options.helo_name = "localhost";
+  r = probe ("mx.example.test", peer->port, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_EHLO_REJECTED);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_EHLO);
+  g_assert_cmpstr (r->detail, ==, "501 5.5.2 <localhost>: Helo command rejected: Invalid name");
+  assert_codes (r, "mx-ehlo-rejected", NULL);
+}
 
 static MtsProbeResult *
 probe_mode (const char *mode,
@@ -606,6 +710,47 @@ test_injection (void)
   assert_codes (r, "mx-starttls-injection", NULL);
   g_assert_nonnull (strstr (mts_diagnostics_find (r->problems, "mx-starttls-injection")->message,
                             "14 bytes"));
+}
+
+static void
+test_drop_after_ehlo (void)
+{
+  MtsProbeOptions options;
+  g_autoptr(MtsProbeResult) r = NULL;
+
+  options_for_tests (&options);
+  r = probe_mode ("drop-ehlo", NULL, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_DROPPED);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_EHLO);
+  assert_codes (r, "mx-connection-dropped", NULL);
+  g_assert_nonnull (strstr (mts_diagnostics_find (r->problems, "mx-connection-dropped")->message,
+                            "EHLO"));
+}
+
+static void
+test_not_smtp (void)
+{
+  MtsProbeOptions options;
+  g_autoptr(MtsProbeResult) r = NULL;
+
+  options_for_tests (&options);
+  r = probe_mode ("ssh", NULL, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_NOT_SMTP);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_GREETING);
+  assert_codes (r, "mx-not-smtp", NULL);
+}
+
+static void
+test_ehlo_flood (void)
+{
+  MtsProbeOptions options;
+  g_autoptr(MtsProbeResult) r = NULL;
+
+  options_for_tests (&options);
+  r = probe_mode ("ehlo-flood", NULL, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_REPLY_TOO_LARGE);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_EHLO);
+  assert_codes (r, "mx-reply-too-large", NULL);
 }
 
 static void
@@ -870,7 +1015,8 @@ test_json_failure (void)
   o = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "connect-failed");
   g_assert_cmpstr (json_object_get_string_member (o, "connect_error"), ==, "refused");
-  g_assert_false (json_object_get_boolean_member (o, "starttls"));
+  /* Never got as far as EHLO: not known. */
+  g_assert_true (json_object_get_null_member (o, "starttls"));
   g_assert_true (json_object_get_null_member (o, "tls_version"));
   g_assert_true (json_object_get_null_member (o, "cert"));
   g_assert_true (json_object_get_null_member (o, "legacy_tls_accepted"));
@@ -1266,6 +1412,10 @@ main (int    argc,
   g_test_add_func ("/mts/smtp-probe/cert-cn-only", test_cert_cn_only);
   g_test_add_func ("/mts/smtp-probe/cert-expiring-soon", test_cert_expiring_soon);
   g_test_add_func ("/mts/smtp-probe/legacy-tls-accepted", test_legacy_tls_accepted);
+  g_test_add_func ("/mts/smtp-probe/legacy-tls-only", test_legacy_tls_only);
+  g_test_add_func ("/mts/smtp-probe/legacy-tls-unchecked", test_legacy_tls_unchecked);
+  g_test_add_func ("/mts/smtp-probe/ipv6-default-helo", test_ipv6_default_helo);
+  g_test_add_func ("/mts/smtp-probe/ehlo-rejected", test_ehlo_rejected);
   g_test_add_func ("/mts/smtp-probe/no-starttls", test_no_starttls);
   g_test_add_func ("/mts/smtp-probe/starttls-refused", test_starttls_refused);
   g_test_add_func ("/mts/smtp-probe/greeting-421", test_greeting_busy);
@@ -1274,6 +1424,9 @@ main (int    argc,
   g_test_add_func ("/mts/smtp-probe/endless-line", test_endless_line);
   g_test_add_func ("/mts/smtp-probe/no-crlf", test_no_crlf);
   g_test_add_func ("/mts/smtp-probe/injection", test_injection);
+  g_test_add_func ("/mts/smtp-probe/drop-after-ehlo", test_drop_after_ehlo);
+  g_test_add_func ("/mts/smtp-probe/not-smtp", test_not_smtp);
+  g_test_add_func ("/mts/smtp-probe/ehlo-flood", test_ehlo_flood);
   g_test_add_func ("/mts/smtp-probe/drop-during-handshake", test_drop_during_handshake);
   g_test_add_func ("/mts/smtp-probe/handshake-timeout", test_handshake_timeout);
   g_test_add_func ("/mts/smtp-probe/connect-refused", test_connect_refused);

@@ -311,8 +311,12 @@ mts_probe_result_to_json (const MtsProbeResult *result,
     add_string (builder, "connect_error", connect_failure_to_string (result->connect_failure));
   add_string (builder, "detail", result->detail);
   add_string (builder, "greeting", result->greeting);
+  /* Known once the server answered EHLO with its extensions. */
   json_builder_set_member_name (builder, "starttls");
-  json_builder_add_boolean_value (builder, result->starttls);
+  if (result->stage > MTS_PROBE_STAGE_EHLO || result->status == MTS_PROBE_STATUS_NO_STARTTLS)
+    json_builder_add_boolean_value (builder, result->starttls);
+  else
+    json_builder_add_null_value (builder);
   add_string (builder, "tls_version", result->tls_version);
   add_string (builder, "cipher", result->cipher);
   add_string (builder, "key_exchange", result->key_exchange);
@@ -536,11 +540,13 @@ describe_failure (MtsProbeResult        *r,
     case MTS_PROBE_STATUS_INJECTION:
       mts_diagnostics_add (p, MTS_SEVERITY_ERROR, 0, "mx-starttls-injection", REF_INJECTION,
                            g_dngettext (GETTEXT_PACKAGE,
-                                        "%s (%s), or something between you and it, sent %lu byte after agreeing to STARTTLS and "
+                                        "%s (%s), or something between you and it, sent "
+                                        "%lu byte after agreeing to STARTTLS and "
                                         "before encryption started. That is how commands are "
                                         "injected into a connection: look for a firewall or "
                                         "proxy that rewrites SMTP, and update the mail server.",
-                                        "%s (%s), or something between you and it, sent %lu bytes after agreeing to STARTTLS and "
+                                        "%s (%s), or something between you and it, sent "
+                                        "%lu bytes after agreeing to STARTTLS and "
                                         "before encryption started. That is how commands are "
                                         "injected into a connection: look for a firewall or "
                                         "proxy that rewrites SMTP, and update the mail server.",
@@ -548,6 +554,18 @@ describe_failure (MtsProbeResult        *r,
                            r->host, r->address, (gulong) r->injected_bytes);
       break;
     case MTS_PROBE_STATUS_HANDSHAKE_FAILED:
+      if (r->legacy_tls == MTS_PROBE_LEGACY_ACCEPTED)
+        {
+          /* The second connection explains the first. */
+          mts_diagnostics_add (p, MTS_SEVERITY_ERROR, 0, "mx-tls-handshake-failed",
+                               REF_TLS_VERSION,
+                               _("%s (%s) only speaks TLS 1.0 or 1.1, which senders using "
+                                 "MTA-STS refuse: they need TLS 1.2 or later. Turn on TLS 1.2 "
+                                 "and 1.3 in the mail server (and update it, if it is too old "
+                                 "for them)."),
+                               r->host, r->address);
+          break;
+        }
       mts_diagnostics_add (p, MTS_SEVERITY_ERROR, 0, "mx-tls-handshake-failed", REF_TLS_VERSION,
                            _("The TLS handshake with %s (%s) failed: %s. Senders using "
                              "MTA-STS will not deliver to it. Check the mail server's TLS "
@@ -706,10 +724,12 @@ describe_certificate (MtsProbeResult        *r,
       leaf->days_left < (gint64) options->expiry_warning_days)
     mts_diagnostics_add (p, MTS_SEVERITY_WARNING, 0, "mx-cert-expiring-soon", REF_CERT,
                          g_dngettext (GETTEXT_PACKAGE,
-                                      "The certificate of %s (%s) expires in %d day, on %s. Renew it before then, or senders using "
-                                      "MTA-STS will stop delivering mail.",
-                                      "The certificate of %s (%s) expires in %d days, on %s. Renew it before then, or senders using "
-                                      "MTA-STS will stop delivering mail.",
+                                      "The certificate of %s (%s) expires in %d day, on "
+                                      "%s. Renew it before then, or senders using MTA-STS "
+                                      "will stop delivering mail.",
+                                      "The certificate of %s (%s) expires in %d days, on "
+                                      "%s. Renew it before then, or senders using MTA-STS "
+                                      "will stop delivering mail.",
                                       leaf->days_left),
                          r->host, r->address, (int) leaf->days_left, not_after);
 }
@@ -734,6 +754,12 @@ _mts_probe_result_describe (MtsProbeResult        *r,
                            "smtpd_tls_mandatory_protocols = >=TLSv1.2)."),
                          r->host, r->address,
                          r->legacy_tls_version != NULL ? r->legacy_tls_version : "TLS 1.0/1.1");
+  else if (r->legacy_tls == MTS_PROBE_LEGACY_UNKNOWN)
+    mts_diagnostics_add (r->problems, MTS_SEVERITY_NOTE, 0, "mx-legacy-tls-unchecked", NULL,
+                         _("Could not tell whether %s (%s) still accepts TLS 1.0 or 1.1: the "
+                           "second connection, which tries them, did not get as far as TLS. "
+                           "Check again later."),
+                         r->host, r->address);
 }
 
 /**

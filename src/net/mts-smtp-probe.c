@@ -753,8 +753,7 @@ read_session (Attempt *a)
 }
 
 static const char *
-handshake_error_text (Attempt *a,
-                      int      ret)
+handshake_error_text (int ret)
 {
   switch (ret)
     {
@@ -779,7 +778,7 @@ static void
 handshake_failed (Attempt *a,
                   int      ret)
 {
-  const char *text = handshake_error_text (a, ret);
+  const char *text = handshake_error_text (ret);
   g_autofree char *detail = NULL;
 
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)

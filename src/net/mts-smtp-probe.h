@@ -10,6 +10,32 @@
  * the server are results too (status + a problem with a stable code), so
  * _finish() only fails when cancelled or when the CA file cannot be read.
  *
+ * Problem codes (MtsDiagnostic.code in result->problems; `mtasts help check`
+ * should list them):
+ *   mx-connect-failed       refused / timed out / no route (an IPv6 address
+ *                           without a route is a warning, not an error)
+ *   mx-busy                 4xx (421) instead of a greeting or reply: retry later (warning)
+ *   mx-refused              554 or another 5xx greeting (warning: may be aimed at us)
+ *   mx-no-answer            no greeting / EHLO / STARTTLS reply in time
+ *   mx-line-too-long        a line over 2048 bytes, or one that never ends
+ *   mx-reply-too-large      more than 100 lines or 32 KiB in one reply
+ *   mx-not-smtp             no three-digit code: another service on the port
+ *   mx-reply-no-crlf        closed in the middle of a line
+ *   mx-connection-dropped   closed between lines, or in a multi-line reply
+ *   mx-ehlo-rejected        EHLO answered with an error
+ *   mx-no-starttls          STARTTLS not offered
+ *   mx-starttls-rejected    STARTTLS offered, then refused (454)
+ *   mx-starttls-injection   bytes after the STARTTLS 220, before TLS (CVE-2011-0411)
+ *   mx-tls-handshake-failed the handshake failed or timed out (or only TLS 1.0/1.1)
+ *   mx-cert-untrusted       unknown issuer, self-signed, signer not a CA, no certificate
+ *   mx-cert-expired, mx-cert-not-yet-valid, mx-cert-revoked,
+ *   mx-cert-insecure-algorithm, mx-cert-invalid (other verification bits)
+ *   mx-cert-name-mismatch   no SAN DNS-ID matches the MX host (a CN never counts)
+ *   mx-cert-expiring-soon   fewer than expiry_warning_days left (warning)
+ *   mx-legacy-tls           TLS 1.0/1.1 still accepted (warning)
+ *   mx-legacy-tls-unchecked the second connection did not reach TLS (note)
+ *   port25-blocked          from mts_probe_results_port25_blocked() (warning)
+ *
  * Example: probe one address, as `mtasts probe` does.
  *
  *   static void

@@ -7,8 +7,9 @@
 # connection (each in a thread) until stdin closes or it is killed.
 #
 # Usage: smtp-peer.py --mode MODE [--cert PEM --key KEY] [--min-tls 1.0|1.2]
-#                     [--max-tls 1.2|1.3] [--starttls-line first|middle|last]
-#                     [--greeting-delay SECONDS] [--hostname NAME]
+#                     [--max-tls 1.1|1.2|1.3] [--starttls-line first|middle|last]
+#                     [--greeting-delay SECONDS] [--hostname NAME] [--listen 127.0.0.1|::1]
+#                     [--busy-after N]
 # Modes (what a client sees after connecting):
 #   good               a normal server: greeting, EHLO with STARTTLS, TLS, then EHLO/QUIT inside
 #   no-starttls        EHLO without STARTTLS
@@ -20,13 +21,21 @@
 #   no-crlf            "220 HOST ESMTP" without a line end, then close
 #   inject             the STARTTLS reply is "220 go ahead\r\n250 injected\r\n" in one write
 #   drop-handshake     after the STARTTLS 220, reads the ClientHello and closes
+#   drop-ehlo          greeting, then closes when the client says EHLO
+#   ssh                an SSH banner instead of SMTP
+#   ehlo-flood         an EHLO reply of 500 "250-" lines
 #   tls-silent         after the STARTTLS 220, never answers the ClientHello
 #   blackhole          never completes a TCP handshake (full accept queue): connects time out
 # --greeting-delay sends "220-" at once and the final "220 " line that many seconds later,
 # as postscreen does; a client that speaks before the final line gets
 # "554 5.5.1 SMTP synchronization error" instead, as from Exim.
+# --busy-after N greets every connection after the Nth with 421, as a server
+# that rate-limits one client address does.
+# EHLO must name a domain with a dot or an address literal ("[192.0.2.1]",
+# "[IPv6:::1]"), or the peer answers 501 as strict servers do.
 
 import argparse
+import ipaddress
 import select
 import socket
 import ssl
@@ -39,16 +48,35 @@ BUSY = b"421 4.7.0 mx.example.test Error: too many connections from your address
 REFUSED = b"554 5.7.1 mx.example.test Service unavailable; client host blocked\r\n"
 
 
+def valid_ehlo_name (name):
+  """RFC 5321 §4.1.3: a domain, or an address literal."""
+  if name.startswith ("[") and name.endswith ("]"):
+    inner = name[1:-1]
+    if inner.startswith ("IPv6:"):
+      inner = inner[5:]
+      version = 6
+    else:
+      version = 4
+    try:
+      return ipaddress.ip_address (inner).version == version
+    except ValueError:
+      return False
+  labels = name.split (".")
+  return len (labels) >= 2 and all (l and len (l) <= 63 and l.replace ("-", "").isalnum ()
+                                    for l in labels)
+
+
 def log (*parts):
   print ("smtp-peer:", *parts, file=sys.stderr, flush=True)
 
 
 class Conversation:
-  def __init__ (self, args, tls, conn):
+  def __init__ (self, args, tls, conn, number):
     self.args = args
     self.tls = tls
     self.sock = conn
     self.buf = b""
+    self.number = number
 
   def send (self, data):
     self.sock.sendall (data)
@@ -96,8 +124,12 @@ class Conversation:
       line = self.line ()
       if line is None:
         return False
-      verb = line.split (" ", 1)[0].upper ()
-      if verb in ("EHLO", "HELO"):
+      verb, _, argument = line.partition (" ")
+      verb = verb.upper ()
+      if verb in ("EHLO", "HELO") and not valid_ehlo_name (argument.strip ()):
+        log ("invalid EHLO name:", argument)
+        self.send (b"501 5.5.2 <" + argument.encode () + b">: Helo command rejected: Invalid name\r\n")
+      elif verb in ("EHLO", "HELO"):
         self.send (self.ehlo_reply (with_starttls))
       elif verb == "STARTTLS" and with_starttls:
         return True
@@ -131,7 +163,7 @@ class Conversation:
       while self.sock.recv (4096):
         pass
       return
-    if mode == "busy":
+    if mode == "busy" or (self.args.busy_after and self.number > self.args.busy_after):
       self.send (BUSY)
       return
     if mode == "refused":
@@ -147,7 +179,19 @@ class Conversation:
       self.send (f"220 {self.args.hostname} ESMTP".encode ())
       time.sleep (0.1)
       return
+    if mode == "ssh":
+      self.send (b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+      self.sock.recv (4096)
+      return
     if not self.greet ():
+      return
+    if mode == "drop-ehlo":
+      self.line ()
+      return
+    if mode == "ehlo-flood":
+      self.line ()
+      self.send (b"250-flood\r\n" * 500 + b"250 STARTTLS\r\n")
+      self.line ()
       return
     if mode == "no-starttls":
       self.commands (False)
@@ -177,9 +221,9 @@ class Conversation:
     self.after_tls (tls_sock)
 
 
-def serve (args, tls, conn):
+def serve (args, tls, conn, number):
   try:
-    Conversation (args, tls, conn).run ()
+    Conversation (args, tls, conn, number).run ()
   except (OSError, ssl.SSLError) as e:
     log (type (e).__name__, e)
   finally:
@@ -203,6 +247,8 @@ def make_tls (args):
       ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     if args.max_tls == "1.2":
       ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    elif args.max_tls == "1.1":
+      ctx.maximum_version = ssl.TLSVersion.TLSv1_1
   ctx.load_cert_chain (args.cert, args.key)
   return ctx
 
@@ -212,19 +258,22 @@ def main ():
   parser.add_argument ("--mode", required=True,
                        choices=["good", "no-starttls", "starttls-refused", "busy", "refused",
                                 "silent", "endless", "no-crlf", "inject", "drop-handshake",
-                                "tls-silent", "blackhole"])
+                                "tls-silent", "blackhole", "drop-ehlo", "ssh", "ehlo-flood"])
   parser.add_argument ("--cert")
   parser.add_argument ("--key")
   parser.add_argument ("--min-tls", choices=["1.0", "1.2"], default="1.2")
-  parser.add_argument ("--max-tls", choices=["1.2", "1.3"], default="1.3")
+  parser.add_argument ("--max-tls", choices=["1.1", "1.2", "1.3"], default="1.3")
   parser.add_argument ("--starttls-line", choices=["first", "middle", "last"], default="middle")
   parser.add_argument ("--greeting-delay", type=float, default=0.0)
   parser.add_argument ("--hostname", default="mx.example.test")
+  parser.add_argument ("--listen", choices=["127.0.0.1", "::1"], default="127.0.0.1")
+  parser.add_argument ("--busy-after", type=int, default=0)
   args = parser.parse_args ()
 
   tls = make_tls (args)
-  listener = socket.socket (socket.AF_INET, socket.SOCK_STREAM)
-  listener.bind (("127.0.0.1", 0))
+  family = socket.AF_INET6 if ":" in args.listen else socket.AF_INET
+  listener = socket.socket (family, socket.SOCK_STREAM)
+  listener.bind ((args.listen, 0))
   port = listener.getsockname ()[1]
   keep = []
   if args.mode == "blackhole":
@@ -232,10 +281,10 @@ def main ():
     # and the kernel drops further SYNs.
     listener.listen (0)
     for _ in range (3):
-      s = socket.socket (socket.AF_INET, socket.SOCK_STREAM)
+      s = socket.socket (family, socket.SOCK_STREAM)
       s.setblocking (False)
       try:
-        s.connect (("127.0.0.1", port))
+        s.connect ((args.listen, port))
       except BlockingIOError:
         pass
       keep.append (s)
@@ -245,9 +294,11 @@ def main ():
   print (port, flush=True)
 
   def accept_loop ():
+    number = 0
     while True:
       conn, _ = listener.accept ()
-      threading.Thread (target=serve, args=(args, tls, conn), daemon=True).start ()
+      number += 1
+      threading.Thread (target=serve, args=(args, tls, conn, number), daemon=True).start ()
 
   if args.mode != "blackhole":
     threading.Thread (target=accept_loop, daemon=True).start ()
