@@ -3,8 +3,9 @@
  *
  * No root needed: dnsmasq listens on a free loopback port and serves every
  * record from its command line.  Two more peers live in this process: a UDP
- * socket that never answers (timeouts, cancellation) and a responder that
- * answers every query with SERVFAIL, to which dnsmasq forwards "fail.test".
+ * socket that never answers (timeouts, cancellation) and a scripted peer
+ * that answers SERVFAIL (dnsmasq forwards "fail.test" to it) or, for names
+ * starting with "bad-", a malformed answer.
  */
 #include "config.h"
 
@@ -146,24 +147,94 @@ cname_rr (const char *from,
 
 /* --- peers -------------------------------------------------------------- */
 
-/* Answers each query with its own question and RCODE 2 (SERVFAIL). */
+/* The answer the scripted peer gives to a question whose first label is
+ * "bad-...": a well-formed header and question, then one record that is
+ * broken in the way the name says.  The owner is a pointer to the question
+ * name (offset 12). */
+static gsize
+broken_answer (const char *label,
+               guint8     *out,
+               gsize       question_end)
+{
+  static const guint8 owner[] = { 0xC0, 0x0C };
+  guint8 *p = out + question_end;
+
+  memcpy (p, owner, 2);
+  p += 2;
+  if (g_str_equal (label, "bad-tlsa-short"))
+    {
+      /* TLSA with two octets of data: no room for its three fields. */
+      static const guint8 rr[] = { 0, 52, 0, 1, 0, 0, 0, 60, 0, 2, 3, 1 };
+
+      memcpy (p, rr, sizeof rr);
+      p += sizeof rr;
+    }
+  else if (g_str_equal (label, "fine-tlsa"))
+    {
+      /* The well-formed control: 3 1 1 abcd. */
+      static const guint8 rr[] = { 0, 52, 0, 1, 0, 0, 0, 60, 0, 5, 3, 1, 1, 0xAB, 0xCD };
+
+      memcpy (p, rr, sizeof rr);
+      p += sizeof rr;
+    }
+  else if (g_str_equal (label, "bad-tlsa-overrun"))
+    {
+      /* Says 200 octets of data follow; 4 do. */
+      static const guint8 rr[] = { 0, 52, 0, 1, 0, 0, 0, 60, 0, 200, 3, 1, 1, 0xAB };
+
+      memcpy (p, rr, sizeof rr);
+      p += sizeof rr;
+    }
+  else if (g_str_equal (label, "bad-cname-pointer-loop"))
+    {
+      /* The target is a compression pointer to itself. */
+      static const guint8 rr[] = { 0, 5, 0, 1, 0, 0, 0, 60, 0, 2 };
+      gsize target = (p - out) + sizeof rr;
+
+      memcpy (p, rr, sizeof rr);
+      p += sizeof rr;
+      *p++ = 0xC0 | (target >> 8);
+      *p++ = target & 0xFF;
+    }
+  else
+    return 0;
+
+  out[7] = 1;                           /* one answer */
+  return p - out;
+}
+
+/* Answers each query with its own question and RCODE 2 (SERVFAIL), or with
+ * a broken answer (broken_answer()). */
 static gboolean
-servfail_cb (GSocket      *socket,
-             GIOCondition  condition,
-             gpointer      user_data)
+scripted_peer_cb (GSocket      *socket,
+                  GIOCondition  condition,
+                  gpointer      user_data)
 {
   guint8 buffer[1500];
   g_autoptr(GSocketAddress) from = NULL;
+  g_autofree char *label = NULL;
   gssize length;
+  gsize pos = 12, answer_length = 0;
 
-  length = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, NULL);
-  if (length >= 12)
-    {
-      buffer[2] = 0x81;                 /* QR, RD */
-      buffer[3] = 0x82;                 /* RA, SERVFAIL */
-      memset (buffer + 6, 0, 6);        /* no answers, authority, additional */
-      g_socket_send_to (socket, from, (const char *) buffer, length, NULL, NULL);
-    }
+  length = g_socket_receive_from (socket, &from, (char *) buffer, 512, NULL, NULL);
+  if (length < 13 || buffer[12] == 0 || 13 + buffer[12] > length)
+    return G_SOURCE_CONTINUE;
+
+  label = g_strndup ((const char *) buffer + 13, buffer[12]);
+  while (pos < (gsize) length && buffer[pos] != 0)
+    pos += 1 + buffer[pos];
+  pos += 5;                             /* root label, type, class */
+
+  memset (buffer + 6, 0, 6);            /* no answers, authority, additional */
+  buffer[2] = 0x81;                     /* QR, RD */
+  if (pos <= (gsize) length && pos + 64 < sizeof buffer &&
+      (answer_length = broken_answer (label, buffer, pos)) > 0)
+    buffer[3] = 0x80;                   /* RA, NOERROR */
+  else
+    buffer[3] = 0x82;                   /* RA, SERVFAIL */
+
+  g_socket_send_to (socket, from, (const char *) buffer,
+                    answer_length > 0 ? answer_length : (gsize) length, NULL, NULL);
 
   return G_SOURCE_CONTINUE;
 }
@@ -185,7 +256,7 @@ start_peers (void)
   servfail_port = socket_port (servfail_socket);
   g_socket_set_blocking (servfail_socket, FALSE);
   source = g_socket_create_source (servfail_socket, G_IO_IN, NULL);
-  g_source_set_callback (source, G_SOURCE_FUNC (servfail_cb), NULL, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (scripted_peer_cb), NULL, NULL);
   g_source_attach (source, NULL);
   g_source_unref (source);
 }
@@ -751,6 +822,36 @@ test_server_failure_direct (void)
     { ASK_A, "anything.example", MTS_RESOLVER_ERROR_SERVER_FAILURE, "A" },
   };
   g_autoptr(MtsResolver) resolver = resolver_for_port (servfail_port);
+
+  check_outcomes (resolver, vectors, G_N_ELEMENTS (vectors));
+}
+
+/* Malformed answers are the server's failure, never a crash or a read
+ * past the message (valgrind watches the last part). */
+static void
+test_malformed_answers (void)
+{
+  static const OutcomeVector vectors[] = {
+    { ASK_TLSA, "bad-tlsa-short.example", MTS_RESOLVER_ERROR_SERVER_FAILURE, "TLSA" },
+    { ASK_TLSA, "bad-tlsa-overrun.example", MTS_RESOLVER_ERROR_SERVER_FAILURE, "TLSA" },
+    { ASK_CNAME, "bad-cname-pointer-loop.example", MTS_RESOLVER_ERROR_SERVER_FAILURE, "CNAME" },
+  };
+  g_autoptr(MtsResolver) resolver = resolver_for_port (servfail_port);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  MtsTlsaRecord *tlsa;
+
+  /* The same peer's well-formed answer goes through: the failures below
+   * come from the broken records, not from the peer. */
+  mts_resolver_lookup_tlsa_async (resolver, "fine-tlsa.example", NULL, store_result_cb, &result);
+  wait_for (&result);
+  records = mts_resolver_lookup_tlsa_finish (resolver, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 1);
+  tlsa = g_ptr_array_index (records, 0);
+  g_assert_cmpuint (tlsa->usage, ==, 3);
+  g_assert_cmpstr (tlsa->data, ==, "abcd");
 
   check_outcomes (resolver, vectors, G_N_ELEMENTS (vectors));
 }
@@ -1365,6 +1466,7 @@ main (int   argc,
   g_test_add_func ("/mts/resolver/bad-name", test_bad_name);
   g_test_add_func ("/mts/resolver/server-failure", test_server_failure);
   g_test_add_func ("/mts/resolver/server-failure-direct", test_server_failure_direct);
+  g_test_add_func ("/mts/resolver/malformed-answers", test_malformed_answers);
   g_test_add_func ("/mts/resolver/timeout", test_timeout);
   g_test_add_func ("/mts/resolver/cancel", test_cancel);
   g_test_add_func ("/mts/resolver/cname-chain", test_cname_chain);
