@@ -488,6 +488,8 @@ scache     unix  -       -       n       -       1       scache
 postlog    unix-dgram n  -       n       -       1       postlogd
 EOF
   } >"$etc/master.cf"
+  # A copy to read after the world is gone (/etc/netns/NAME goes with it).
+  cp "$etc/main.cf" "$etc/master.cf" "$q/"
   in_ns postfix start >>"$dir/logs/postfix-start.log" 2>&1 \
     || die "postfix did not start: see $dir/logs/postfix-start.log and $dir/logs/postfix.log"
   local ports=(127.0.1.1:25 127.0.1.2:25 127.0.1.3:25 127.0.1.4:25 127.0.1.5:25 127.0.1.6:25
