@@ -24,7 +24,9 @@
  * ares_dns_record API, which 1.18 lacks, but they keep working: switching
  * c-ares' own marks off keeps one code path that builds without warnings
  * against both. */
+#ifndef CARES_NO_DEPRECATED
 #define CARES_NO_DEPRECATED 1
+#endif
 #include <ares.h>
 
 #include <glib/gi18n.h>
@@ -656,7 +658,8 @@ bad_address:
  * @error: where to put a %MTS_RESOLVER_ERROR_BAD_SERVER error
  *
  * Makes later lookups ask @server (port 53 unless given).  Lookups already
- * running finish with the server they started with.
+ * running finish with the server they started with.  Like the lookups, call
+ * it from the thread the resolver runs on.
  *
  * Returns: %TRUE if @server is usable
  */
