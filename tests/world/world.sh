@@ -684,6 +684,14 @@ add_uplink ()
 world_up ()
 {
   [ "$(id -u)" = 0 ] || die "the test world needs root (network namespaces)"
+  # `ip netns exec` only mounts /etc/netns/NAME/X over an /etc/X that exists.
+  local need
+  for need in /etc/ssl /etc/postfix /etc/resolv.conf; do
+    [ -e "$need" ] || die "$need is missing: install the packages in build-aux/packages.txt"
+  done
+  for need in certtool dnsmasq postfix nginx dig "$python"; do
+    command -v "$need" >/dev/null || die "$need is missing: install the packages in build-aux/packages.txt"
+  done
   mkdir -p "$dir"
   [ ! -e "$dir/netns" ] || die "$dir already holds a world ($(cat "$dir/netns")): run 'world.sh down $dir' first"
   # Postfix, nginx workers and dnsmasq drop privileges and must reach their files under DIR.
