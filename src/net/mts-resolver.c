@@ -1626,8 +1626,9 @@ lookup_start (MtsResolver         *self,
   lookup->channel = channel_ref (channel);
   lookup->name = g_strdup (qname);
   lookup->task = g_object_ref (task);
-  /* The task holds the lookup until it is finalized: the callbacks below
-   * and c-ares' query hold their own references. */
+  /* The task holds the lookup until it is finalized; each c-ares query
+   * holds its own reference, since it may outlive the task.  The timeout
+   * and cancel sources are destroyed when the task returns. */
   g_task_set_task_data (task, lookup, lookup_unref);
 
   if (qname[0] == '\0')
