@@ -58,7 +58,10 @@ const MtsCliCommand mts_cli_policy_check_command = {
      "policy-mixed-line-ends, policy-version-not-first, policy-extension, "
      "policy-mx-duplicate (notes; mx-not-covered is a note in mode none).\n"
      "\n"
-     "A policy with warnings and notes only is valid: the command then exits 0."),
+     "A policy with warnings and notes only is valid: the command then exits 0.\n"
+     "\n"
+     "Exit status: 0 when the policy is valid (warnings and notes allowed), 1 when a finding "
+     "is an error, 2 when the file cannot be read or the arguments are wrong."),
   run_policy_check,
 };
 

@@ -22,7 +22,9 @@ static const MtsCliCommand help_command = {
   "help", N_("[COMMAND]"),
   N_("Describe mtasts, or one of its commands"),
   N_("Without a COMMAND, lists the commands. With one, describes its options, "
-     "its output and its exit codes."),
+     "its output and its exit codes.\n"
+     "\n"
+     "Exit status: 0, or 2 when there is no such command."),
   run_help,
 };
 
@@ -30,6 +32,8 @@ static const MtsCliCommand help_command = {
  * own mts-cli-NAME.c and is declared in mts-cli-private.h. */
 static const MtsCliCommand *const commands[] = {
   &help_command,
+  &mts_cli_check_command,
+  &mts_cli_probe_command,
   &mts_cli_policy_check_command,
   &mts_cli_record_check_command,
   &mts_cli_generate_command,
@@ -85,14 +89,77 @@ print_help (FILE *stream)
            _("Run “mtasts help COMMAND” to learn about a command."));
 }
 
+#define HELP_WIDTH 79
+
+/* Prints @text wrapped at HELP_WIDTH columns.  A line that starts with
+ * spaces (an option, a list item) continues under its own text, so option
+ * lists stay readable in an 80-column terminal. */
+static void
+print_wrapped (FILE       *stream,
+               const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      g_auto(GStrv) words = NULL;
+      glong indent = 0, hang, column;
+
+      while (line[indent] == ' ')
+        indent++;
+      /* "  --json   print …": continuation lines start under "print". */
+      hang = indent;
+      if (indent > 0)
+        {
+          const char *gap = strstr (line + indent, "  ");
+
+          hang = gap != NULL ? g_utf8_pointer_to_offset (line, gap) + 2 : indent + 2;
+          while (line[hang] == ' ')
+            hang++;
+          if (hang > HELP_WIDTH / 2)
+            hang = indent + 2;
+        }
+
+      fprintf (stream, "%*s", (int) indent, "");
+      column = indent;
+      words = g_strsplit (line + indent, " ", -1);
+      for (gsize j = 0; words[j] != NULL; j++)
+        {
+          glong length = g_utf8_strlen (words[j], -1);
+
+          if (j > 0)
+            {
+              if (column + 1 + length > HELP_WIDTH && column > hang)
+                {
+                  fprintf (stream, "\n%*s", (int) hang, "");
+                  column = hang;
+                }
+              else
+                {
+                  fputc (' ', stream);
+                  column++;
+                }
+            }
+          fputs (words[j], stream);
+          column += length;
+        }
+      fputc ('\n', stream);
+    }
+}
+
 void
 _mts_cli_print_command_help (const MtsCliCommand *command,
                              FILE                *stream)
 {
-  fprintf (stream, _("Usage: mtasts %s %s"), command->name, _(command->synopsis));
-  fprintf (stream, "\n\n%s\n\n%s\n", _(command->summary), _(command->description));
-  fprintf (stream, "\n%s\n",
-           _("Exit status: 0 all good, 1 problems found, 2 could not run (usage or input/output error)."));
+  g_autofree char *usage = g_strdup_printf (_("Usage: mtasts %s %s"), command->name,
+                                            _(command->synopsis));
+
+  print_wrapped (stream, usage);
+  fprintf (stream, "\n");
+  print_wrapped (stream, _(command->summary));
+  fprintf (stream, "\n");
+  print_wrapped (stream, _(command->description));
 }
 
 int
@@ -113,6 +180,131 @@ _mts_cli_usage_error (const MtsCliCommand *command,
   else
     print_usage (stderr);
   return MTS_EXIT_FAILURE;
+}
+
+/**
+ * _mts_cli_parse_options:
+ * @positional: (element-type utf8): receives the other arguments (not copied)
+ * @exit_code: (out): when %FALSE is returned, what the command returns
+ *
+ * Parses "--name VALUE", "--name=VALUE", "--" and "-h"/"--help" the same
+ * way for every subcommand.
+ *
+ * Returns: %TRUE to go on; %FALSE after printing the help (exit 0) or a
+ * usage error (exit 2).
+ */
+gboolean
+_mts_cli_parse_options (const MtsCliCommand *command,
+                        const MtsCliOption  *options,
+                        gsize                n_options,
+                        int                  argc,
+                        char               **argv,
+                        GPtrArray           *positional,
+                        int                 *exit_code)
+{
+  gboolean options_done = FALSE;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      const MtsCliOption *option = NULL;
+      g_autofree char *name = NULL;
+      const char *value = NULL;
+      const char *equals;
+
+      if (options_done || arg[0] != '-' || g_str_equal (arg, "-"))
+        {
+          g_ptr_array_add (positional, (gpointer) arg);
+          continue;
+        }
+      if (g_str_equal (arg, "--"))
+        {
+          options_done = TRUE;
+          continue;
+        }
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          _mts_cli_print_command_help (command, stdout);
+          *exit_code = MTS_EXIT_OK;
+          return FALSE;
+        }
+
+      equals = strchr (arg, '=');
+      name = equals != NULL ? g_strndup (arg, equals - arg) : g_strdup (arg);
+      for (gsize j = 0; j < n_options && option == NULL; j++)
+        if (g_str_equal (options[j].name, name))
+          option = &options[j];
+      if (option == NULL)
+        {
+          *exit_code = _mts_cli_usage_error (command, _("unknown option “%s”"), name);
+          return FALSE;
+        }
+
+      if (option->kind == MTS_CLI_OPTION_FLAG)
+        {
+          if (equals != NULL)
+            {
+              *exit_code = _mts_cli_usage_error (command, _("%s takes no value"), name);
+              return FALSE;
+            }
+          *(gboolean *) option->value = TRUE;
+          continue;
+        }
+
+      if (equals != NULL)
+        value = equals + 1;
+      else if (i + 1 < argc)
+        value = argv[++i];
+      if (value == NULL || value[0] == '\0')
+        {
+          *exit_code = _mts_cli_usage_error (command, _("%s needs a value"), name);
+          return FALSE;
+        }
+
+      switch (option->kind)
+        {
+        case MTS_CLI_OPTION_STRING:
+          g_free (*(char **) option->value);
+          *(char **) option->value = g_strdup (value);
+          break;
+        case MTS_CLI_OPTION_STRINGS:
+          g_ptr_array_add (option->value, g_strdup (value));
+          break;
+        case MTS_CLI_OPTION_UINT:
+          {
+            guint64 number = 0;
+
+            if (!g_ascii_string_to_unsigned (value, 10, 1, option->max, &number, NULL))
+              {
+                *exit_code = _mts_cli_usage_error (command,
+                                                   _("%s needs a whole number from 1 to %u, not “%s”"),
+                                                   name, option->max, value);
+                return FALSE;
+              }
+            *(guint *) option->value = (guint) number;
+          }
+          break;
+        case MTS_CLI_OPTION_FLAG:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return TRUE;
+}
+
+/* Prints the builder's value as indented JSON and a newline on stdout. */
+void
+_mts_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
 }
 
 static int
