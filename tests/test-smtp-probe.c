@@ -1080,7 +1080,8 @@ test_queue_cap (void)
       mts_probe_queue_run_async (queue, "mx.example.test", address, peer->port, NULL,
                                  queue_done_cb, &outcome);
     }
-  g_assert_cmpuint (mts_probe_queue_get_running (queue), ==, 2);
+  /* Nothing runs before the trust store is loaded (in a thread). */
+  g_assert_cmpuint (mts_probe_queue_get_running (queue), ==, 0);
   queue_wait (&outcome);
   elapsed = (g_get_monotonic_time () - start) / 1000;
 
@@ -1128,6 +1129,8 @@ test_queue_cancel_waiting (void)
                              queue_done_cb, &outcome);
   mts_probe_queue_run_async (queue, "mx.example.test", address, peer->port, second,
                              queue_done_cb, &outcome);
+  while (mts_probe_queue_get_running (queue) == 0)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (mts_probe_queue_get_running (queue), ==, 1);
 
   g_cancellable_cancel (second);
@@ -1144,6 +1147,46 @@ test_queue_cancel_waiting (void)
   g_assert_cmpuint (outcome.errors->len, ==, 2);
   g_assert_cmpuint (outcome.results->len, ==, 0);
   g_assert_cmpuint (mts_probe_queue_get_max_running (queue), ==, 1);
+
+  g_ptr_array_unref (outcome.results);
+  g_ptr_array_unref (outcome.errors);
+}
+
+/* An unreadable CA file fails every probe of the queue, the same way. */
+static void
+test_queue_bad_ca_file (void)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MtsProbeQueue) queue = NULL;
+  MtsProbeOptions options;
+  QueueOutcome outcome = { 0 };
+
+  options_for_tests (&options);
+  options.ca_file = "/nonexistent/ca.pem";
+  queue = mts_probe_queue_new (&options, 1);
+  outcome.queue = queue;
+  outcome.results = g_ptr_array_new_with_free_func ((GDestroyNotify) mts_probe_result_unref);
+  outcome.errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      outcome.pending++;
+      mts_probe_queue_run_async (queue, "mx.example.test", address, 25, NULL,
+                                 queue_done_cb, &outcome);
+    }
+  queue_wait (&outcome);
+  /* And one more, after the failure is known. */
+  outcome.pending++;
+  mts_probe_queue_run_async (queue, "mx.example.test", address, 25, NULL,
+                             queue_done_cb, &outcome);
+  queue_wait (&outcome);
+
+  g_assert_cmpuint (outcome.results->len, ==, 0);
+  g_assert_cmpuint (outcome.errors->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (g_error_matches (g_ptr_array_index (outcome.errors, i),
+                                    G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+  g_assert_cmpuint (mts_probe_queue_get_max_running (queue), ==, 0);
 
   g_ptr_array_unref (outcome.results);
   g_ptr_array_unref (outcome.errors);
@@ -1439,6 +1482,7 @@ main (int    argc,
   g_test_add_func ("/mts/smtp-probe/json-failure", test_json_failure);
   g_test_add_func ("/mts/smtp-probe/queue-cap", test_queue_cap);
   g_test_add_func ("/mts/smtp-probe/queue-cancel-waiting", test_queue_cancel_waiting);
+  g_test_add_func ("/mts/smtp-probe/queue-bad-ca-file", test_queue_bad_ca_file);
   g_test_add_func ("/mts/smtp-probe/many-in-order", test_many_in_order);
   g_test_add_func ("/mts/smtp-probe/many-empty", test_many_empty);
   g_test_add_func ("/mts/smtp-probe/port25-blocked", test_port25_blocked);

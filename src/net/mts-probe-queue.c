@@ -21,6 +21,7 @@ struct _MtsProbeQueue
   char *ca_file;
   MtsProbeCredentials *creds;
   GError *creds_error;
+  gboolean creds_loading;
   guint max_concurrent;
   guint running;
   guint max_running;
@@ -173,10 +174,41 @@ job_start (Job *job)
 }
 
 static void
+job_fail (Job    *job,
+          GError *error)
+{
+  GTask *task = g_steal_pointer (&job->task);
+
+  job_free (job);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
 queue_start_next (MtsProbeQueue *queue)
 {
+  if (queue->creds == NULL)
+    return;
   while (queue->running < queue->max_concurrent && !g_queue_is_empty (&queue->waiting))
     job_start (g_queue_pop_head (&queue->waiting));
+}
+
+static void
+credentials_loaded_cb (GObject      *source,
+                       GAsyncResult *res,
+                       gpointer      data)
+{
+  MtsProbeQueue *queue = data;
+  Job *job;
+
+  queue->creds_loading = FALSE;
+  queue->creds = _mts_probe_credentials_new_finish (res, &queue->creds_error);
+  if (queue->creds != NULL)
+    queue_start_next (queue);
+  else
+    while ((job = g_queue_pop_head (&queue->waiting)) != NULL)
+      job_fail (job, g_error_copy (queue->creds_error));
+  mts_probe_queue_unref (queue);
 }
 
 static gboolean
@@ -226,21 +258,14 @@ mts_probe_queue_run_async (MtsProbeQueue       *queue,
   job->address = g_object_ref (address);
   job->port = port;
 
-  /* Loaded at the first probe, so that a queue that is never used costs
-   * nothing; the same failure then answers every probe. */
-  if (queue->creds == NULL && queue->creds_error == NULL)
-    queue->creds = _mts_probe_credentials_new (queue->ca_file, &queue->creds_error);
-  if (queue->creds == NULL)
+  /* The same failure to read the CA file answers every probe. */
+  if (queue->creds_error != NULL)
     {
-      GTask *task = g_steal_pointer (&job->task);
-
-      job_free (job);
-      g_task_return_error (task, g_error_copy (queue->creds_error));
-      g_object_unref (task);
+      job_fail (job, g_error_copy (queue->creds_error));
       return;
     }
 
-  if (queue->running < queue->max_concurrent)
+  if (queue->creds != NULL && queue->running < queue->max_concurrent)
     {
       job_start (job);
       return;
@@ -254,6 +279,16 @@ mts_probe_queue_run_async (MtsProbeQueue       *queue,
       g_source_attach (job->cancel_source, g_main_context_get_thread_default ());
     }
   g_queue_push_tail (&queue->waiting, job);
+
+  /* Loaded at the first probe, in a worker thread, so that a queue that is
+   * never used costs nothing and the main loop never waits for the disk.
+   * Not cancellable: the load serves every probe of the queue. */
+  if (queue->creds == NULL && !queue->creds_loading)
+    {
+      queue->creds_loading = TRUE;
+      _mts_probe_credentials_new_async (queue->ca_file, NULL, credentials_loaded_cb,
+                                        mts_probe_queue_ref (queue));
+    }
 }
 
 MtsProbeResult *

@@ -14,6 +14,14 @@ typedef struct _MtsProbeCredentials MtsProbeCredentials;
 
 MtsProbeCredentials *_mts_probe_credentials_new   (const char            *ca_file,
                                                    GError               **error);
+void                 _mts_probe_credentials_new_async
+                                                  (const char            *ca_file,
+                                                   GCancellable          *cancellable,
+                                                   GAsyncReadyCallback    callback,
+                                                   gpointer               user_data);
+MtsProbeCredentials *_mts_probe_credentials_new_finish
+                                                  (GAsyncResult          *result,
+                                                   GError               **error);
 MtsProbeCredentials *_mts_probe_credentials_ref   (MtsProbeCredentials   *creds);
 void                 _mts_probe_credentials_unref (MtsProbeCredentials   *creds);
 gnutls_certificate_credentials_t

@@ -1165,15 +1165,14 @@ probe_attempt_done (Probe    *probe,
   probe_return (probe);
 }
 
-void
-_mts_smtp_probe_start (const char            *host,
-                       GInetAddress          *address,
-                       guint16                port,
-                       const MtsProbeOptions *options,
-                       MtsProbeCredentials   *creds,
-                       GCancellable          *cancellable,
-                       GAsyncReadyCallback    callback,
-                       gpointer               user_data)
+static Probe *
+probe_new (const char            *host,
+           GInetAddress          *address,
+           guint16                port,
+           const MtsProbeOptions *options,
+           GCancellable          *cancellable,
+           GAsyncReadyCallback    callback,
+           gpointer               user_data)
 {
   Probe *probe = g_new0 (Probe, 1);
   g_autofree char *lower = g_ascii_strdown (host, -1);
@@ -1190,6 +1189,7 @@ _mts_smtp_probe_start (const char            *host,
   probe->host = g_steal_pointer (&lower);
   probe->address = g_object_ref (address);
   probe->port = port != 0 ? port : 25;
+  /* The caller's strings may be gone when the probe runs: keep copies. */
   if (options != NULL)
     probe->options = *options;
   else
@@ -1198,11 +1198,97 @@ _mts_smtp_probe_start (const char            *host,
   probe->ca_file = g_strdup (probe->options.ca_file);
   probe->options.helo_name = probe->helo_name;
   probe->options.ca_file = probe->ca_file;
-  probe->creds = _mts_probe_credentials_ref (creds);
   probe->result = mts_probe_result_new (probe->host, address, probe->port);
-  probe->started = g_get_monotonic_time ();
+  return probe;
+}
 
+static void
+probe_begin (Probe *probe)
+{
+  g_assert (probe->creds != NULL);
+
+  probe->started = g_get_monotonic_time ();
   attempt_start (probe, probe->result, FALSE);
+}
+
+/* Starts a probe with credentials already loaded (the queue's). */
+void
+_mts_smtp_probe_start (const char            *host,
+                       GInetAddress          *address,
+                       guint16                port,
+                       const MtsProbeOptions *options,
+                       MtsProbeCredentials   *creds,
+                       GCancellable          *cancellable,
+                       GAsyncReadyCallback    callback,
+                       gpointer               user_data)
+{
+  Probe *probe = probe_new (host, address, port, options, cancellable, callback, user_data);
+
+  probe->creds = _mts_probe_credentials_ref (creds);
+  probe_begin (probe);
+}
+
+static void
+credentials_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  MtsProbeCredentials *creds = _mts_probe_credentials_new (data, &error);
+
+  if (creds != NULL)
+    g_task_return_pointer (task, creds, (GDestroyNotify) _mts_probe_credentials_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Reading and parsing the system store takes tens of milliseconds: a
+ * worker thread does it, so that the main loop never waits for it. */
+void
+_mts_probe_credentials_new_async (const char          *ca_file,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _mts_probe_credentials_new_async);
+  g_task_set_task_data (task, g_strdup (ca_file), g_free);
+  /* Cancelling returns at once; the thread finishes on its own. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, credentials_thread);
+}
+
+MtsProbeCredentials *
+_mts_probe_credentials_new_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+credentials_loaded_cb (GObject      *source,
+                       GAsyncResult *res,
+                       gpointer      data)
+{
+  Probe *probe = data;
+  GError *error = NULL;
+  GTask *task;
+
+  probe->creds = _mts_probe_credentials_new_finish (res, &error);
+  if (probe->creds != NULL)
+    {
+      probe_begin (probe);
+      return;
+    }
+
+  task = g_steal_pointer (&probe->task);
+  probe_free (probe);
+  g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 /**
@@ -1243,25 +1329,15 @@ mts_smtp_probe_run_async (const char            *host,
                           GAsyncReadyCallback    callback,
                           gpointer               user_data)
 {
-  g_autoptr(MtsProbeCredentials) creds = NULL;
-  g_autoptr(GError) error = NULL;
+  Probe *probe;
 
   g_return_if_fail (host != NULL && *host != '\0');
   g_return_if_fail (G_IS_INET_ADDRESS (address));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  creds = _mts_probe_credentials_new (options != NULL ? options->ca_file : NULL, &error);
-  if (creds == NULL)
-    {
-      GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-      g_task_set_source_tag (task, mts_smtp_probe_run_async);
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  _mts_smtp_probe_start (host, address, port, options, creds, cancellable, callback, user_data);
+  probe = probe_new (host, address, port, options, cancellable, callback, user_data);
+  _mts_probe_credentials_new_async (probe->ca_file, probe->cancellable,
+                                    credentials_loaded_cb, probe);
 }
 
 /**
