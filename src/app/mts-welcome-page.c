@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "core/mts-domain.h"
+#include "core/mts-project-store.h"
 #include "mts-window-private.h"
 
 struct _MtsWelcomePage
@@ -20,6 +21,8 @@ struct _MtsWelcomePage
   AdwEntryRow *domain_row;
   GtkLabel *message_label;
   GtkButton *start_button;
+  GtkWidget *domains_box;
+  GtkListBox *domains_list;
 
   /* The accepted domain as A-labels, or NULL while the entry is not one. */
   char *domain;
@@ -114,6 +117,109 @@ entry_activated_cb (MtsWelcomePage *self)
 }
 
 static void
+domain_activated_cb (MtsWelcomePage *self,
+                     GtkListBoxRow  *row)
+{
+  const char *domain = g_object_get_data (G_OBJECT (row), "mts-domain");
+
+  if (domain != NULL)
+    g_signal_emit (self, signals[START], 0, domain);
+}
+
+static char *
+describe_summary (const MtsProjectSummary *summary)
+{
+  g_autofree char *since = NULL;
+
+  if (summary->status != MTS_PROJECT_SUMMARY_OK)
+    return g_strdup (summary->message != NULL ? summary->message : _("This domain’s saved setup cannot be opened."));
+
+  if (summary->state_since != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (summary->state_since);
+
+      /* Translators: a date as in "12 March 2027"; see g_date_time_format(). */
+      since = g_date_time_format (local, _("%-d %B %Y"));
+    }
+
+  switch (summary->state)
+    {
+    case MTS_PROJECT_STATE_TESTING:
+      return since != NULL ? g_strdup_printf (_("Testing since %s"), since) : g_strdup (_("Testing"));
+    case MTS_PROJECT_STATE_ENFORCE:
+      return since != NULL ? g_strdup_printf (_("Enforced since %s"), since) : g_strdup (_("Enforced"));
+    case MTS_PROJECT_STATE_REMOVING:
+      return since != NULL ? g_strdup_printf (_("Being removed since %s"), since) : g_strdup (_("Being removed"));
+    case MTS_PROJECT_STATE_DRAFT:
+    default:
+      return g_strdup (_("Draft: not published yet"));
+    }
+}
+
+/**
+ * mts_welcome_page_set_projects:
+ * @summaries: (nullable) (element-type MtsProjectSummary): the domains set
+ *   up on this computer
+ *
+ * Lists them under the entry, each with its state, to resume.
+ */
+void
+mts_welcome_page_set_projects (MtsWelcomePage *self,
+                               GPtrArray      *summaries)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (MTS_IS_WELCOME_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domains_list))) != NULL)
+    gtk_list_box_remove (self->domains_list, child);
+
+  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
+    {
+      const MtsProjectSummary *summary = g_ptr_array_index (summaries, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+      g_autofree char *state = describe_summary (summary);
+      const char *name = summary->display_name != NULL ? summary->display_name : summary->domain;
+      g_autofree char *label = g_strdup_printf ("%s: %s", name, state);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                      -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      /* A file from a newer version cannot be opened here; an unreadable
+       * one can: opening it keeps the file aside and starts anew. */
+      if (summary->status == MTS_PROJECT_SUMMARY_NEWER_VERSION)
+        gtk_widget_set_sensitive (row, FALSE);
+      else
+        {
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+          g_object_set_data_full (G_OBJECT (row), "mts-domain", g_strdup (summary->domain), g_free);
+        }
+      gtk_widget_set_name (row, summary->domain);
+      gtk_list_box_append (self->domains_list, row);
+    }
+  gtk_widget_set_visible (self->domains_box, summaries != NULL && summaries->len > 0);
+}
+
+/**
+ * mts_welcome_page_show_error:
+ *
+ * Shows why the domain could not be opened, under the entry.
+ */
+void
+mts_welcome_page_show_error (MtsWelcomePage *self,
+                             const char     *message)
+{
+  g_return_if_fail (MTS_IS_WELCOME_PAGE (self));
+
+  show_message (self, message, TRUE);
+}
+
+static void
 mts_welcome_page_finalize (GObject *object)
 {
   MtsWelcomePage *self = MTS_WELCOME_PAGE (object);
@@ -153,6 +259,9 @@ mts_welcome_page_class_init (MtsWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domain_row);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, message_label);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domains_box);
+  gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domains_list);
+  gtk_widget_class_bind_template_callback (widget_class, domain_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, domain_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 
@@ -200,4 +309,10 @@ GtkButton *
 _mts_welcome_page_get_start (MtsWelcomePage *self)
 {
   return self->start_button;
+}
+
+GtkListBox *
+_mts_welcome_page_get_domains (MtsWelcomePage *self)
+{
+  return self->domains_list;
 }

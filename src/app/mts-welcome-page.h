@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MtsWelcomePage, mts_welcome_page, MTS, WELCOME_PAGE, AdwBin)
 
-const char *mts_welcome_page_get_domain (MtsWelcomePage *self);
+const char *mts_welcome_page_get_domain   (MtsWelcomePage *self);
+void        mts_welcome_page_set_projects (MtsWelcomePage *self,
+                                           GPtrArray      *summaries);
+void        mts_welcome_page_show_error   (MtsWelcomePage *self,
+                                           const char     *message);
 
 G_END_DECLS
