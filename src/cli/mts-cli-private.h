@@ -29,6 +29,9 @@ extern const MtsCliCommand mts_cli_probe_command;
 extern const MtsCliCommand mts_cli_policy_check_command;
 extern const MtsCliCommand mts_cli_record_check_command;
 extern const MtsCliCommand mts_cli_generate_command;
+extern const MtsCliCommand mts_cli_report_command;
+extern const MtsCliCommand mts_cli_import_command;
+extern const MtsCliCommand mts_cli_status_command;
 
 /* Options of a subcommand, for _mts_cli_parse_options(). */
 typedef enum

@@ -37,6 +37,9 @@ static const MtsCliCommand *const commands[] = {
   &mts_cli_policy_check_command,
   &mts_cli_record_check_command,
   &mts_cli_generate_command,
+  &mts_cli_report_command,
+  &mts_cli_import_command,
+  &mts_cli_status_command,
 };
 
 static const MtsCliCommand *
