@@ -474,6 +474,32 @@ test_id_generate (void)
   g_assert_false (mts_sts_id_is_valid ("2026-11-28"));
 }
 
+static void
+test_set_names_domain (void)
+{
+  const char *spf[] = { "v=spf1 -all" };
+  g_autoptr(GPtrArray) missing = mts_diagnostics_new ();
+  g_autoptr(GPtrArray) foreign = mts_diagnostics_new ();
+  g_autoptr(GPtrArray) unnamed = mts_diagnostics_new ();
+  const MtsDiagnostic *d;
+
+  /* The audit knows the domain: messages name the real places. */
+  g_assert_null (mts_txt_record_parse_set_for (MTS_TXT_KIND_STS, "example.com", NULL, 0, missing));
+  d = mts_diagnostics_find (missing, "sts-record-missing");
+  g_assert_nonnull (d);
+  g_assert_nonnull (strstr (d->message, "_mta-sts.example.com"));
+
+  g_assert_null (mts_txt_record_parse_set_for (MTS_TXT_KIND_TLSRPT, "example.com", spf, 1, foreign));
+  d = mts_diagnostics_find (foreign, "tlsrpt-record-spf");
+  g_assert_nonnull (d);
+  g_assert_nonnull (strstr (d->message, "*.example.com"));
+
+  /* Without a domain, a stand-in that reads as one. */
+  g_assert_null (mts_txt_record_parse_set (MTS_TXT_KIND_STS, NULL, 0, unnamed));
+  d = mts_diagnostics_find (unnamed, "sts-record-missing");
+  g_assert_nonnull (strstr (d->message, "_mta-sts.your-domain"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -501,6 +527,7 @@ main (int    argc,
   g_test_add_func ("/mts/txt-record/generate", test_generate_records);
   g_test_add_func ("/mts/txt-record/uri-check", test_uri_check);
   g_test_add_func ("/mts/txt-record/id-generate", test_id_generate);
+  g_test_add_func ("/mts/txt-record/set-names-domain", test_set_names_domain);
 
   return g_test_run ();
 }

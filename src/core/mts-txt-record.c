@@ -859,6 +859,7 @@ mts_txt_record_parse (MtsTxtKind  kind,
 
 static void
 report_foreign (MtsTxtKind  kind,
+                const char *domain,
                 guint       index,
                 const char *value,
                 GPtrArray  *diagnostics)
@@ -871,28 +872,28 @@ report_foreign (MtsTxtKind  kind,
     case MTS_TXT_CLASS_SPF:
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_NOTE, 0, codes[kind][CODE_SPF], ref,
                            _("Record %u looks like your SPF record (v=spf1). It usually shows up here because of a wildcard TXT record "
-                             "(*.your-domain). Senders ignore it here; once the %s is published at this name, the wildcard no longer applies to it."),
-                           index, kind_record_name (kind));
+                             "(*.%s). Senders ignore it here; once the %s is published at this name, the wildcard no longer applies to it."),
+                           index, domain, kind_record_name (kind));
       break;
     case MTS_TXT_CLASS_DMARC:
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_NOTE, 0, codes[kind][CODE_DMARC], ref,
-                           _("Record %u looks like your DMARC record (v=DMARC1), which belongs at _dmarc.your-domain. Senders ignore it here."),
-                           index);
+                           _("Record %u looks like your DMARC record (v=DMARC1), which belongs at _dmarc.%s. Senders ignore it here."),
+                           index, domain);
       break;
     case MTS_TXT_CLASS_DKIM:
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_NOTE, 0, codes[kind][CODE_DKIM], ref,
-                           _("Record %u looks like a DKIM key, which belongs at SELECTOR._domainkey.your-domain. Senders ignore it here."),
-                           index);
+                           _("Record %u looks like a DKIM key, which belongs at SELECTOR._domainkey.%s. Senders ignore it here."),
+                           index, domain);
       break;
     case MTS_TXT_CLASS_TLSRPT:
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_NOTE, 0, codes[kind][CODE_OTHER_KIND], ref,
-                           _("Record %u is a TLS reporting record (v=TLSRPTv1). It belongs at _smtp._tls.your-domain, not at _mta-sts; move it there."),
-                           index);
+                           _("Record %u is a TLS reporting record (v=TLSRPTv1). It belongs at _smtp._tls.%s, not at _mta-sts; move it there."),
+                           index, domain);
       break;
     case MTS_TXT_CLASS_STS:
       mts_diagnostics_add (diagnostics, MTS_SEVERITY_NOTE, 0, codes[kind][CODE_OTHER_KIND], ref,
-                           _("Record %u is an MTA-STS record (v=STSv1). It belongs at _mta-sts.your-domain, not at _smtp._tls; move it there."),
-                           index);
+                           _("Record %u is an MTA-STS record (v=STSv1). It belongs at _mta-sts.%s, not at _smtp._tls; move it there."),
+                           index, domain);
       break;
     case MTS_TXT_CLASS_EMPTY:
     case MTS_TXT_CLASS_OTHER:
@@ -926,6 +927,24 @@ mts_txt_record_parse_set (MtsTxtKind         kind,
                           gssize             n_records,
                           GPtrArray         *diagnostics)
 {
+  return mts_txt_record_parse_set_for (kind, NULL, records, n_records, diagnostics);
+}
+
+/**
+ * mts_txt_record_parse_set_for:
+ * @domain: (nullable): the mail domain the records belong to, for the
+ *   messages; %NULL when it is not known
+ *
+ * Like mts_txt_record_parse_set(), with messages that name the records'
+ * places in @domain ("_mta-sts.example.com").
+ */
+MtsTxtRecord *
+mts_txt_record_parse_set_for (MtsTxtKind         kind,
+                              const char        *domain,
+                              const char *const *records,
+                              gssize             n_records,
+                              GPtrArray         *diagnostics)
+{
   const KindInfo *k;
   guint errors_before;
   guint n_counted = 0;
@@ -937,6 +956,10 @@ mts_txt_record_parse_set (MtsTxtKind         kind,
   g_return_val_if_fail (records != NULL || n_records == 0, NULL);
   g_return_val_if_fail (diagnostics != NULL, NULL);
 
+  /* Translators: stands for the user's domain in "_mta-sts.your-domain"
+   * when the checker was given records without their domain. */
+  if (domain == NULL)
+    domain = _("your-domain");
   k = &kinds[kind];
   errors_before = count_errors (diagnostics);
   n = n_records >= 0 ? (gsize) n_records : g_strv_length ((GStrv) records);
@@ -962,15 +985,15 @@ mts_txt_record_parse_set (MtsTxtKind         kind,
           g_assert (discarded == NULL);
         }
       else if (class != MTS_TXT_CLASS_EMPTY)
-        report_foreign (kind, (guint) i + 1, records[i], diagnostics);
+        report_foreign (kind, domain, (guint) i + 1, records[i], diagnostics);
     }
 
   if (n_counted == 0)
     {
       if (n == 0)
         mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, 0, codes[kind][CODE_MISSING], k->reference,
-                             _("There is no TXT record at %s.your-domain. Publish one that begins with “%s;”."),
-                             k->name_prefix, k->version_field);
+                             _("There is no TXT record at %s.%s. Publish one that begins with “%s;”."),
+                             k->name_prefix, domain, k->version_field);
       else
         mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, 0, codes[kind][CODE_MISSING], k->reference,
                              _("None of the TXT records here begins with “%s;”, so senders act as if there were none. "

@@ -70,6 +70,11 @@ MtsTxtRecord *mts_txt_record_parse_set      (MtsTxtKind         kind,
                                              const char *const *records,
                                              gssize             n_records,
                                              GPtrArray         *diagnostics);
+MtsTxtRecord *mts_txt_record_parse_set_for  (MtsTxtKind         kind,
+                                             const char        *domain,
+                                             const char *const *records,
+                                             gssize             n_records,
+                                             GPtrArray         *diagnostics);
 /* Joins the character-strings of one TXT record with no separator. */
 char         *mts_txt_record_join_strings   (const char *const *strings,
                                              gssize             n_strings);

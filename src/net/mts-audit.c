@@ -385,7 +385,8 @@ check_records (Run        *run,
     }
 
   n = records != NULL ? g_strv_length (records) : 0;
-  record = mts_txt_record_parse_set (kind, (const char *const *) records, n, problems);
+  record = mts_txt_record_parse_set_for (kind, result->domain, (const char *const *) records, n,
+                                         problems);
   if (sts)
     {
       result->sts_records = g_strdupv (records);
@@ -415,20 +416,30 @@ check_records (Run        *run,
 }
 
 static void
-sts_txt_done_cb (GObject      *source,
-                 GAsyncResult *res,
-                 gpointer      user_data)
+record_lookup_done (GObject      *source,
+                    GAsyncResult *res,
+                    GTask        *task,
+                    MtsTxtKind    kind)
 {
-  g_autoptr(GTask) task = user_data;
   Run *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) records = mts_resolver_lookup_txt_finish (MTS_RESOLVER (source), res, &error);
 
   if (!is_cancelled (error))
-    check_records (run, MTS_TXT_KIND_STS, records, error);
-  emit_step (run, MTS_AUDIT_STEP_STS_RECORD, run->result->domain,
+    check_records (run, kind, records, error);
+  emit_step (run, kind == MTS_TXT_KIND_STS ? MTS_AUDIT_STEP_STS_RECORD : MTS_AUDIT_STEP_TLSRPT_RECORD,
+             run->result->domain,
              error != NULL && is_lookup_failure (error) ? MTS_AUDIT_STEP_FAILED : MTS_AUDIT_STEP_DONE);
   run_op_done (task);
+  g_object_unref (task);
+}
+
+static void
+sts_txt_done_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  record_lookup_done (source, res, user_data, MTS_TXT_KIND_STS);
 }
 
 static void
@@ -436,16 +447,7 @@ tlsrpt_txt_done_cb (GObject      *source,
                     GAsyncResult *res,
                     gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) records = mts_resolver_lookup_txt_finish (MTS_RESOLVER (source), res, &error);
-
-  if (!is_cancelled (error))
-    check_records (run, MTS_TXT_KIND_TLSRPT, records, error);
-  emit_step (run, MTS_AUDIT_STEP_TLSRPT_RECORD, run->result->domain,
-             error != NULL && is_lookup_failure (error) ? MTS_AUDIT_STEP_FAILED : MTS_AUDIT_STEP_DONE);
-  run_op_done (task);
+  record_lookup_done (source, res, user_data, MTS_TXT_KIND_TLSRPT);
 }
 
 static void
