@@ -42,6 +42,7 @@ typedef struct _Probe Probe;
 typedef struct _Attempt Attempt;
 typedef void (*ReplyFunc) (Attempt      *a,
                            MtsSmtpReply *reply);
+typedef void (*AttemptFunc) (Attempt *a);
 
 struct _Probe
 {
@@ -76,6 +77,7 @@ struct _Attempt
   gulong cancel_id;
   GSource *deadline;
   GSource *io;
+  AttemptFunc resume;
   gboolean timed_out;
   gboolean quitting;
 
@@ -217,15 +219,33 @@ arm_deadline (Attempt *a,
   g_source_attach (a->deadline, a->probe->context);
 }
 
+static gboolean interrupted (Attempt *a);
+
+static gboolean
+io_ready_cb (GSocket      *socket,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  Attempt *a = data;
+
+  g_clear_pointer (&a->io, g_source_unref);
+  if (!interrupted (a))
+    a->resume (a);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @resume when the socket is ready for @condition; when the attempt
+ * was interrupted (deadline, cancellation), ends it instead. */
 static void
-wait_io (Attempt            *a,
-         GIOCondition        condition,
-         GSocketSourceFunc   func)
+wait_io (Attempt      *a,
+         GIOCondition  condition,
+         AttemptFunc   resume)
 {
   g_assert (a->io == NULL);
 
+  a->resume = resume;
   a->io = g_socket_create_source (a->socket, condition, a->cancellable);
-  g_source_set_callback (a->io, G_SOURCE_FUNC (func), a, NULL);
+  g_source_set_callback (a->io, G_SOURCE_FUNC (io_ready_cb), a, NULL);
   g_source_set_name (a->io, "[mts] probe socket");
   g_source_attach (a->io, a->probe->context);
 }
@@ -436,19 +456,6 @@ reader_failed (Attempt *a,
   fail (a, status, error->message, FALSE);
 }
 
-static gboolean
-readable_cb (GSocket      *socket,
-             GIOCondition  condition,
-             gpointer      data)
-{
-  Attempt *a = data;
-
-  g_clear_pointer (&a->io, g_source_unref);
-  if (!interrupted (a))
-    pump (a);
-  return G_SOURCE_REMOVE;
-}
-
 /* Reads until a whole reply is there, then hands it to a->on_reply. */
 static void
 pump (Attempt *a)
@@ -472,8 +479,7 @@ pump (Attempt *a)
           n = gnutls_record_recv (a->session, buf, sizeof buf);
           if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
             {
-              wait_io (a, gnutls_record_get_direction (a->session) ? G_IO_OUT : G_IO_IN,
-                       readable_cb);
+              wait_io (a, gnutls_record_get_direction (a->session) ? G_IO_OUT : G_IO_IN, pump);
               return;
             }
           if (n < 0)
@@ -488,7 +494,7 @@ pump (Attempt *a)
                                               NULL, &error);
           if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             {
-              wait_io (a, G_IO_IN, readable_cb);
+              wait_io (a, G_IO_IN, pump);
               return;
             }
           if (n < 0)
@@ -517,19 +523,6 @@ pump (Attempt *a)
 
 /* Writing commands */
 
-static gboolean
-writable_cb (GSocket      *socket,
-             GIOCondition  condition,
-             gpointer      data)
-{
-  Attempt *a = data;
-
-  g_clear_pointer (&a->io, g_source_unref);
-  if (!interrupted (a))
-    push (a);
-  return G_SOURCE_REMOVE;
-}
-
 /* Sends what is left of a->command, then reads its reply. */
 static void
 push (Attempt *a)
@@ -545,8 +538,7 @@ push (Attempt *a)
           n = gnutls_record_send (a->session, data, len);
           if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
             {
-              wait_io (a, gnutls_record_get_direction (a->session) ? G_IO_OUT : G_IO_IN,
-                       writable_cb);
+              wait_io (a, gnutls_record_get_direction (a->session) ? G_IO_OUT : G_IO_IN, push);
               return;
             }
           if (n < 0)
@@ -562,7 +554,7 @@ push (Attempt *a)
           n = g_socket_send_with_blocking (a->socket, data, len, FALSE, NULL, &error);
           if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             {
-              wait_io (a, G_IO_OUT, writable_cb);
+              wait_io (a, G_IO_OUT, push);
               return;
             }
           if (n < 0)
@@ -808,19 +800,6 @@ handshake_done (Attempt *a)
   quit (a);
 }
 
-static gboolean
-handshake_io_cb (GSocket      *socket,
-                 GIOCondition  condition,
-                 gpointer      data)
-{
-  Attempt *a = data;
-
-  g_clear_pointer (&a->io, g_source_unref);
-  if (!interrupted (a))
-    handshake_step (a);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 handshake_step (Attempt *a)
 {
@@ -838,7 +817,7 @@ handshake_step (Attempt *a)
         {
           /* 0: GnuTLS waits to read, 1: to write. */
           wait_io (a, gnutls_record_get_direction (a->session) ? G_IO_OUT : G_IO_IN,
-                   handshake_io_cb);
+                   handshake_step);
           return;
         }
       if (gnutls_error_is_fatal (ret) || ++a->handshake_retries > MAX_HANDSHAKE_RETRIES)
