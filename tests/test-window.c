@@ -8,42 +8,27 @@
 
 #include "app/mts-application.h"
 #include "app/mts-window-private.h"
+#include "mts-ui-test.h"
 
 static MtsApplication *app;
 static MtsWindow *window;
 
-/* Lets GTK lay out and paint: a few frames of the real main loop. */
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
 static void
 settle (void)
 {
-  gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
+  mts_ui_test_settle (GTK_WIDGET (window));
 }
 
 static void
 save_screenshot (const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-  int height = gtk_widget_get_height (GTK_WIDGET (window));
-
-  settle ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  mts_ui_test_save_screenshot (GTK_WIDGET (window), name);
 }
 
 static void
@@ -131,8 +116,7 @@ test_good_domains (void)
   g_assert_nonnull (strstr (message (), "xn--bcher-kva.example"));
 
   id = g_signal_connect (page, "start", G_CALLBACK (start_cb), &started);
-  gtk_widget_activate (GTK_WIDGET (_mts_welcome_page_get_start (page)));
-  settle ();
+  mts_ui_test_click (_mts_welcome_page_get_start (page));
   g_signal_handler_disconnect (page, id);
   g_assert_cmpstr (started, ==, "xn--bcher-kva.example");
 
@@ -170,7 +154,7 @@ test_size_remembered (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   settle ();
   gtk_window_close (GTK_WINDOW (window));
-  settle ();
+  mts_ui_test_drain ();
   g_settings_get (settings, "window-size", "(ii)", &width, &height);
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 700);
@@ -178,8 +162,9 @@ test_size_remembered (void)
 
   /* A new window opens at the remembered size. */
   g_application_activate (G_APPLICATION (app));
-  settle ();
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  mts_ui_test_wait_for (is_mapped, window, "the window to be shown");
+  settle ();
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 700);
@@ -200,14 +185,17 @@ main (int    argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots of the end state, never of a slide half-way. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app = mts_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
-  settle ();
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  mts_ui_test_wait_for (is_mapped, window, "the window to be shown");
+  settle ();
 
   g_test_add_func ("/mts/window/appears", test_window_appears);
   g_test_add_func ("/mts/window/bad-domains", test_bad_domains);
@@ -220,7 +208,7 @@ main (int    argc,
   /* Closing the window must free it and everything in it. */
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  mts_ui_test_drain ();
   g_assert_finalize_object (window);
   g_object_unref (app);
   return status;

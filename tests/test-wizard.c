@@ -14,86 +14,30 @@
 #include "app/mts-window-private.h"
 #include "core/mts-export.h"
 #include "core/mts-project-store.h"
-
-/* Every wait is bounded: a slow machine gets this long, then the test fails. */
-#define WAIT_LIMIT_US (20 * G_USEC_PER_SEC)
+#include "mts-ui-test.h"
 
 static MtsApplication *app;
 static MtsWindow *window;
 static char *data_home;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 until = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > until)
-        g_error ("gave up waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      if (!condition (data))
-        g_usleep (1000);
-    }
-}
+#define wait_for mts_ui_test_wait_for
 
 static gboolean
-frames_passed (gpointer data)
+is_mapped (gpointer widget)
 {
-  gint64 *target = data;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-
-  if (clock == NULL)
-    return FALSE;
-  if (gdk_frame_clock_get_frame_counter (clock) >= *target)
-    return TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  return FALSE;
+  return gtk_widget_get_mapped (widget);
 }
 
-/* Lets GTK lay out and paint: waits for three new frames of the window,
- * however long they take, and handles what is pending. */
 static void
 settle (void)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  gint64 target = (clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : 0) + 3;
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-  wait_for (frames_passed, &target, "three frames");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  mts_ui_test_settle (GTK_WIDGET (window));
 }
 
 static void
 save_screenshot (const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = NULL;
-  int width, height;
-
-  settle ();
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  mts_ui_test_save_screenshot (GTK_WIDGET (window), name);
 }
 
 typedef struct
@@ -150,15 +94,7 @@ shoot_step (const char *name)
   resize (1280, 800);
 }
 
-/* A click as the pointer makes it: gtk_widget_activate() on a button
- * emits ::clicked only after a short animation. */
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-  settle ();
-}
+#define click mts_ui_test_click
 
 static gboolean
 not_checking (gpointer data)
@@ -711,12 +647,12 @@ test_resume (void)
   /* A new window lists the domain with its state; choosing it resumes. */
   g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  mts_ui_test_drain ();
   /* Closing frees the window and everything in it. */
   g_assert_finalize_object (window);
   g_application_activate (G_APPLICATION (app));
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  wait_for (is_mapped, window, "the new window to be shown");
   use_no_dns ();
   settle ();
   welcome = _mts_window_get_welcome_page (window);
@@ -876,6 +812,8 @@ main (int    argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots of the end state, never of a slide half-way. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   app = mts_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -883,6 +821,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  wait_for (is_mapped, window, "the window to be shown");
   if (g_getenv ("MTS_WORLD_DIR") == NULL)
     use_no_dns ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -907,8 +846,7 @@ main (int    argc,
 
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  mts_ui_test_drain ();
   g_assert_finalize_object (window);
   g_object_unref (app);
   remove_tree (data_home);
