@@ -92,16 +92,29 @@ print_help (FILE *stream)
            _("Run “mtasts help COMMAND” to learn about a command."));
 }
 
-#define HELP_WIDTH 79
+/* Help is wrapped for an 80-column terminal, or at $COLUMNS - 1 when that
+ * is set (build-aux/man-from-help.py sets a large value to get whole
+ * paragraphs for the manual page). */
+static glong
+help_width (void)
+{
+  const char *columns = g_getenv ("COLUMNS");
+  guint64 value;
 
-/* Prints @text wrapped at HELP_WIDTH columns.  A line that starts with
+  if (columns != NULL && g_ascii_string_to_unsigned (columns, 10, 40, G_MAXINT, &value, NULL))
+    return (glong) value - 1;
+  return 79;
+}
+
+/* Prints @text wrapped at help_width() columns.  A line that starts with
  * spaces (an option, a list item) continues under its own text, so option
- * lists stay readable in an 80-column terminal. */
+ * lists stay readable. */
 static void
 print_wrapped (FILE       *stream,
                const char *text)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const glong width = help_width ();
 
   for (gsize i = 0; lines[i] != NULL; i++)
     {
@@ -120,7 +133,7 @@ print_wrapped (FILE       *stream,
           hang = gap != NULL ? g_utf8_pointer_to_offset (line, gap) + 2 : indent + 2;
           while (line[hang] == ' ')
             hang++;
-          if (hang > HELP_WIDTH / 2)
+          if (hang > width / 2)
             hang = indent + 2;
         }
 
@@ -133,7 +146,7 @@ print_wrapped (FILE       *stream,
 
           if (j > 0)
             {
-              if (column + 1 + length > HELP_WIDTH && column > hang)
+              if (column + 1 + length > width && column > hang)
                 {
                   fprintf (stream, "\n%*s", (int) hang, "");
                   column = hang;
