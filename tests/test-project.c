@@ -771,6 +771,127 @@ test_load_from_data (void)
                    "Wizard (version 3.1). Update the app to open it.");
 }
 
+/* Found by fuzz-project: json-glib quotes the file in its parse error and
+ * decodes an escaped lone surrogate to bytes that are not UTF-8; the message
+ * goes into a label, so it must be valid text. */
+static void
+test_load_message_utf8 (void)
+{
+  static const char data[] = "{\"schema_ve\\ud800udit\"n\":1,\"domain\":\"a\\u0000b\"}";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (mts_project_load_from_data (data, strlen (data), &error));
+  g_assert_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_CORRUPT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_true (g_str_has_prefix (error->message, "This is not a project that MTA-STS Wizard "
+                                   "can read: it is not valid JSON: "));
+  g_assert_nonnull (strstr (error->message, "schema_ve\xef\xbf\xbd"));
+}
+
+/* Found by fuzz-project: members this version does not know were written
+ * back in hash-table order, so every save shuffled them.  They keep the
+ * file's order, and a second round gives the same text. */
+static void
+test_unknown_members_order (void)
+{
+  static const char *const names[] = {
+    "zeta", "alpha", "mid", "b2", "a1", "omega", "x_future", "dane", "c", "zz", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(MtsProject) again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = mts_project_to_data (project, NULL);
+  g_autofree char *with_extra = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+  const char *last = NULL;
+
+  root = json_from (text);
+  for (guint i = 0; names[i] != NULL; i++)
+    json_object_set_int_member (json_node_get_object (root), names[i], i);
+  json_generator_set_root (generator, root);
+  with_extra = json_generator_to_data (generator, NULL);
+
+  loaded = mts_project_load_from_data (with_extra, strlen (with_extra), &error);
+  g_assert_no_error (error);
+  saved = mts_project_to_data (loaded, NULL);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *member = g_strdup_printf ("\"%s\" : %u", names[i], i);
+      const char *at = strstr (saved, member);
+
+      g_assert_nonnull (at);
+      g_assert_true (last == NULL || at > last);
+      last = at;
+    }
+
+  again = mts_project_load_from_data (saved, strlen (saved), &error);
+  g_assert_no_error (error);
+  saved_again = mts_project_to_data (again, NULL);
+  g_assert_cmpstr (saved_again, ==, saved);
+}
+
+/* Found by fuzz-project: json-glib reads "\\ud800" (a lone surrogate) as
+ * bytes that are not UTF-8 and wrote them back as they were, so a project
+ * whose report facts or unknown members held one saved to a file that the
+ * next load refused (and moved aside).  Such strings are made valid text on
+ * load, and on save for what the importer hands over. */
+static void
+test_lone_surrogate (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(MtsProject) again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) with_surrogates = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+  JsonObject *facts = json_object_new ();
+  JsonObject *report_facts;
+  const MtsProjectReport *report;
+
+  /* What a report importer could hand over from a stranger's JSON. */
+  json_object_set_string_member (facts, "policy-domain", "bad\xed\xa0\x80name");
+  json_object_set_int_member (facts, "x\xed\xa0\x80", 1);
+  g_assert_true (mts_project_add_report_facts (project, "Org", "r1", facts));
+  json_object_unref (facts);
+  text = mts_project_to_data (project, NULL);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_nonnull (strstr (text, "\"policy-domain\" : \"bad\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdname\""));
+  g_assert_nonnull (strstr (text, "\"x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\" : 1"));
+
+  /* The same from a file, in an unknown member and in the facts. */
+  root = json_from (text);
+  json_object_set_string_member (json_node_get_object (root), "future", "SURROGATE");
+  json_generator_set_root (generator, root);
+  with_surrogates = g_string_new (json_generator_to_data (generator, NULL));
+  g_string_replace (with_surrogates, "SURROGATE", "a\\ud800b", 0);
+  g_string_replace (with_surrogates, "\"Org\"", "\"O\\udc00rg\"", 0);
+  loaded = mts_project_load_from_data (with_surrogates->str, with_surrogates->len, &error);
+  g_assert_no_error (error);
+  /* json-glib 1.6 also swallows the character after a lone surrogate, so
+   * only the replacement characters are certain. */
+  g_assert_cmpuint (mts_project_get_n_reports (loaded), ==, 1);
+  report = g_ptr_array_index (mts_project_get_reports (loaded), 0);
+  g_assert_true (g_utf8_validate (report->organization, -1, NULL));
+  g_assert_true (g_str_has_prefix (report->organization, "O\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));
+  report_facts = mts_project_get_report_facts (loaded, report->organization, "r1");
+  g_assert_true (report_facts == report->facts);
+  saved = mts_project_to_data (loaded, NULL);
+  g_assert_true (g_utf8_validate (saved, -1, NULL));
+  g_assert_nonnull (strstr (saved, "\"future\" : \"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));
+  again = mts_project_load_from_data (saved, strlen (saved), &error);
+  g_assert_no_error (error);
+  saved_again = mts_project_to_data (again, NULL);
+  g_assert_cmpstr (saved_again, ==, saved);
+}
+
 /* A file from a newer version is refused, left where it is and unchanged,
  * and not overwritten by a save or a new project for the same domain. */
 static void
@@ -1699,6 +1820,9 @@ main (int   argc,
   g_test_add_func ("/mts/project/notify", test_notify);
   g_test_add_func ("/mts/project/report-keys", test_report_keys);
   g_test_add_func ("/mts/project/load-from-data", test_load_from_data);
+  g_test_add_func ("/mts/project/load-message-utf8", test_load_message_utf8);
+  g_test_add_func ("/mts/project/unknown-members-order", test_unknown_members_order);
+  g_test_add_func ("/mts/project/lone-surrogate", test_lone_surrogate);
   ADD ("/mts/project/round-trip", test_round_trip);
   ADD ("/mts/project/unknown-members", test_unknown_members);
   ADD ("/mts/project/stray-temp-file", test_stray_temp_file);

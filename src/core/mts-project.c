@@ -393,6 +393,89 @@ last_audit_node (MtsProject *self)
   return object_node (audit);
 }
 
+/* json-glib decodes an escaped lone surrogate ("\\ud800") to three bytes
+ * that are not UTF-8, and writes such strings back as they are: a report's
+ * facts or an unknown member holding one would make the saved file one that
+ * the next load refuses as not UTF-8 (and moves aside).  Returns a copy of
+ * @node in which every string and member name is valid UTF-8 (U+FFFD for
+ * what is not), or NULL when @node is valid already. */
+static JsonNode *
+valid_utf8_node (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+
+          return json_node_init_string (json_node_alloc (), valid);
+        }
+      return NULL;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+        JsonArray *copy = NULL;
+
+        for (guint i = 0; i < n; i++)
+          {
+            JsonNode *element = json_array_get_element (array, i);
+            JsonNode *valid = valid_utf8_node (element);
+
+            if (valid != NULL && copy == NULL)
+              {
+                copy = json_array_sized_new (n);
+                for (guint j = 0; j < i; j++)
+                  json_array_add_element (copy, json_node_copy (json_array_get_element (array, j)));
+              }
+            if (copy != NULL)
+              json_array_add_element (copy, valid != NULL ? valid : json_node_copy (element));
+          }
+        return copy != NULL ? array_node (copy) : NULL;
+      }
+
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) names = json_object_get_members (object);
+        g_autoptr(GPtrArray) valid = g_ptr_array_new ();
+        gboolean changed = FALSE;
+        JsonObject *copy;
+        guint i = 0;
+
+        /* Two passes keep the members in their order. */
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            JsonNode *member = valid_utf8_node (json_object_get_member (object, l->data));
+
+            g_ptr_array_add (valid, member);
+            changed = changed || member != NULL || !g_utf8_validate (l->data, -1, NULL);
+          }
+        if (!changed)
+          return NULL;
+        copy = json_object_new ();
+        for (GList *l = names; l != NULL; l = l->next, i++)
+          {
+            JsonNode *member = g_ptr_array_index (valid, i);
+            g_autofree char *name = g_utf8_make_valid (l->data, -1);
+
+            json_object_set_member (copy, name,
+                                    member != NULL ? member
+                                                   : json_node_copy (json_object_get_member (object,
+                                                                                             l->data)));
+          }
+        return object_node (copy);
+      }
+
+    case JSON_NODE_NULL:
+    default:
+      return NULL;
+    }
+}
+
 /* The members that are replaced as a whole (see setting_groups). */
 static void
 add_settings (MtsProject *self,
@@ -477,15 +560,15 @@ project_to_json (MtsProject *self)
     }
   json_object_set_member (root, "reports", array_node (array));
 
+  /* In the order the file had them: json_object_iter_next() walks a hash
+   * table, which would shuffle them on every save. */
   if (self->extra != NULL)
     {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *node;
+      g_autoptr(GList) names = json_object_get_members (self->extra);
 
-      json_object_iter_init (&iter, self->extra);
-      while (json_object_iter_next (&iter, &name, &node))
-        json_object_set_member (root, name, json_node_copy (node));
+      for (GList *l = names; l != NULL; l = l->next)
+        json_object_set_member (root, l->data,
+                                json_node_copy (json_object_get_member (self->extra, l->data)));
     }
 
   return root;
@@ -504,11 +587,18 @@ mts_project_to_data (MtsProject *self,
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) valid_root = NULL;
   g_autoptr(GString) text = NULL;
 
   g_return_val_if_fail (MTS_IS_PROJECT (self), NULL);
 
   root = object_node (project_to_json (self));
+  valid_root = valid_utf8_node (root);
+  if (valid_root != NULL)
+    {
+      json_node_unref (root);
+      root = g_steal_pointer (&valid_root);
+    }
   json_generator_set_root (generator, root);
   /* Indented: people open these files to see what the app kept. */
   json_generator_set_pretty (generator, TRUE);
@@ -540,6 +630,16 @@ corrupt (GError    **error,
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
+  /* json-glib quotes the file in its parse errors, and decodes an escaped
+   * lone surrogate ("\ud800") to bytes that are not UTF-8: the message is
+   * shown in the window, so make it valid text. */
+  if (!g_utf8_validate (reason, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (reason, -1);
+
+      g_free (reason);
+      reason = valid;
+    }
   g_set_error_literal (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_CORRUPT, reason);
   return FALSE;
 }
@@ -765,8 +865,7 @@ parse_members (MtsProject  *self,
   gint64 value;
   JsonArray *array;
   JsonNode *node;
-  JsonObjectIter iter;
-  const char *name;
+  g_autoptr(GList) members = NULL;
 
   if (!read_int (root, NULL, 0, "revision", 0, G_MAXINT64, &self->revision, error))
     return FALSE;
@@ -903,13 +1002,15 @@ parse_members (MtsProject  *self,
                         report->report_id, report->organization);
     }
 
-  json_object_iter_init (&iter, root);
-  while (json_object_iter_next (&iter, &name, &node))
-    if (!g_strv_contains (known_members, name))
+  /* In file order (see project_to_json ()). */
+  members = json_object_get_members (root);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (known_members, l->data))
       {
         if (self->extra == NULL)
           self->extra = json_object_new ();
-        json_object_set_member (self->extra, name, json_node_copy (node));
+        json_object_set_member (self->extra, l->data,
+                                json_node_copy (json_object_get_member (root, l->data)));
       }
 
   return TRUE;
@@ -1189,6 +1290,7 @@ _mts_project_parse (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(MtsProject) self = NULL;
+  g_autoptr(JsonNode) valid_root = NULL;
   JsonObject *root;
   JsonNode *version_node;
   gint64 version;
@@ -1221,7 +1323,9 @@ _mts_project_parse (const char  *data,
       corrupt (error, _("it is not a JSON object"));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  /* Valid text everywhere, so that what loads saves to a file that loads. */
+  valid_root = valid_utf8_node (json_parser_get_root (parser));
+  root = json_node_get_object (valid_root != NULL ? valid_root : json_parser_get_root (parser));
 
   /* The version first: a newer file may have any shape at all. */
   version_node = json_object_get_member (root, "schema_version");
