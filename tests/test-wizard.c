@@ -520,12 +520,21 @@ has_name (GtkWidget *widget)
 {
   GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
 
-  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
     return TRUE;
-  /* A button with a text label is named by it. */
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
-      gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
+  /* A button is "labelled by" its child, always: that names it only when
+   * the child has text, not when it is an icon. */
+  if (GTK_IS_BUTTON (widget))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+
+      if (GTK_IS_LABEL (child))
+        return gtk_label_get_text (GTK_LABEL (child))[0] != '\0';
+      if (ADW_IS_BUTTON_CONTENT (child))
+        return adw_button_content_get_label (ADW_BUTTON_CONTENT (child))[0] != '\0';
+      return FALSE;
+    }
+  if (gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     return TRUE;
   if (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) != NULL)
     return TRUE;
@@ -540,6 +549,11 @@ has_name (GtkWidget *widget)
 static gboolean
 named_by_owner (GtkWidget *widget)
 {
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* The toggle inside a menu button is the menu button, named itself. */
+  if (GTK_IS_BUTTON (widget) && GTK_IS_MENU_BUTTON (parent))
+    return TRUE;
   return GTK_IS_TEXT (widget) &&
          (gtk_widget_get_ancestor (widget, ADW_TYPE_ENTRY_ROW) != NULL ||
           gtk_widget_get_ancestor (widget, GTK_TYPE_SPIN_BUTTON) != NULL ||
@@ -558,8 +572,10 @@ collect_unnamed (GtkWidget *widget,
     {
       (*checked)++;
       if (!has_name (widget))
-        g_string_append_printf (unnamed, "%s%s (%s)", unnamed->len > 0 ? ", " : "",
-                                G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
+        g_string_append_printf (unnamed, "%s%s (%s in %s, tooltip “%s”)", unnamed->len > 0 ? ", " : "",
+                                G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)),
+                                gtk_widget_get_tooltip_text (widget) != NULL ? gtk_widget_get_tooltip_text (widget) : "");
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

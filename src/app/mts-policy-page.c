@@ -199,6 +199,23 @@ static void
 mts_policy_page_init (MtsPolicyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GTK 4.8 gives the spin button's own − and + buttons no accessible
+   * name: say what they do here. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->days_spin)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *icon = GTK_IS_BUTTON (child) ? gtk_button_get_icon_name (GTK_BUTTON (child)) : NULL;
+
+      if (g_strcmp0 (icon, "value-decrease-symbolic") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("One day less"),
+                                        -1);
+      else if (g_strcmp0 (icon, "value-increase-symbolic") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("One day more"),
+                                        -1);
+    }
 }
 
 void

@@ -98,6 +98,33 @@ window_of (GtkWidget *widget)
   return MTS_IS_WINDOW (root) ? MTS_WINDOW (root) : NULL;
 }
 
+/* libadwaita 1.2 gives the close button of a toast no accessible name
+ * (later versions do): name the ones on screen. */
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) &&
+          g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (child)), "AdwToastWidget"))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Dismiss"),
+                                        -1);
+      name_toast_buttons (child);
+    }
+}
+
+static void
+toast_dismissed_cb (AdwToast  *toast,
+                    MtsWindow *self)
+{
+  /* The next queued toast, if any, is on screen now (unless the window
+   * is going away, which dismisses them all). */
+  if (self->toast_overlay != NULL)
+    name_toast_buttons (GTK_WIDGET (self->toast_overlay));
+}
+
 /**
  * _mts_window_toast:
  *
@@ -114,7 +141,9 @@ _mts_window_toast (GtkWidget  *widget,
     return;
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 3);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_AFTER);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  name_toast_buttons (GTK_WIDGET (self->toast_overlay));
 }
 
 /**
@@ -554,6 +583,8 @@ learn_from_audit (MtsWindow            *self,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
+  mts_wizard_model_freeze (self->model);
+
   /* A domain that already publishes a policy: start from it, so that the
    * user edits what is there instead of starting blank. */
   if (prefill && result->policy != NULL && mts_policy_fetch_result_is_valid (result->policy))
@@ -614,6 +645,7 @@ learn_from_audit (MtsWindow            *self,
   /* A failed MX lookup is not "no MX records". */
   if (result->mx->len > 0 || mts_diagnostics_find (result->problems, "dns-lookup-failed") == NULL)
     mts_wizard_model_set_dns_mx (self->model, (const char *const *) hosts, preferences);
+  mts_wizard_model_thaw (self->model);
 
   mts_audit_result_to_json (result, json);
   node = json_builder_get_root (json);

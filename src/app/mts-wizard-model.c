@@ -29,6 +29,10 @@ struct _MtsWizardModel
   GStrv rua;
   char *id;
   guint ttl;
+
+  /* While frozen, changes are collected into one ::changed at the thaw. */
+  guint freeze_count;
+  gboolean changed_while_frozen;
 };
 
 G_DEFINE_FINAL_TYPE (MtsWizardModel, mts_wizard_model, G_TYPE_OBJECT)
@@ -43,7 +47,40 @@ static guint signals[N_SIGNALS];
 static void
 emit_changed (MtsWizardModel *self)
 {
+  if (self->freeze_count > 0)
+    {
+      self->changed_while_frozen = TRUE;
+      return;
+    }
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * mts_wizard_model_freeze:
+ *
+ * Holds ::changed back until mts_wizard_model_thaw(), so that setting many
+ * values at once (from a project, from what a domain publishes) rebuilds
+ * the pages once.
+ */
+void
+mts_wizard_model_freeze (MtsWizardModel *self)
+{
+  g_return_if_fail (MTS_IS_WIZARD_MODEL (self));
+
+  self->freeze_count++;
+}
+
+void
+mts_wizard_model_thaw (MtsWizardModel *self)
+{
+  g_return_if_fail (MTS_IS_WIZARD_MODEL (self));
+  g_return_if_fail (self->freeze_count > 0);
+
+  if (--self->freeze_count == 0 && self->changed_while_frozen)
+    {
+      self->changed_while_frozen = FALSE;
+      emit_changed (self);
+    }
 }
 
 static void

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MtsWizardModel, mts_wizard_model, MTS, WIZARD_MODEL, GObject)
 
 MtsWizardModel           *mts_wizard_model_new                 (const char        *domain);
+void                mts_wizard_model_freeze       (MtsWizardModel          *self);
+void                mts_wizard_model_thaw         (MtsWizardModel          *self);
 const char         *mts_wizard_model_get_domain          (MtsWizardModel          *self);
 
 void                mts_wizard_model_set_dns_mx          (MtsWizardModel          *self,
