@@ -854,6 +854,75 @@ test_world_responsive (void)
 }
 
 static void
+write_project_file (const char *domain,
+                    const char *contents)
+{
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file = mts_project_store_get_file (store, domain, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_make_directory_with_parents (directory, NULL, NULL) ||
+                 g_file_query_exists (directory, NULL));
+  g_assert_true (g_file_replace_contents (file, contents, strlen (contents), NULL, FALSE,
+                                          G_FILE_CREATE_NONE, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static GtkWidget *
+domain_row (const char *domain)
+{
+  MtsWelcomePage *welcome = _mts_window_get_welcome_page (window);
+
+  return find_named (GTK_WIDGET (_mts_welcome_page_get_domains (welcome)), domain);
+}
+
+/* Saved projects that cannot be read: listed as such, never overwritten. */
+static void
+test_unreadable_projects (void)
+{
+  static const char newer[] = "{ \"schema_version\": 99, \"domain\": \"newer.test\" }";
+  MtsWelcomePage *welcome;
+  const char *message;
+
+  write_project_file ("broken.test", "{ this is not JSON");
+  write_project_file ("newer.test", newer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.other-domain", NULL));
+  settle ();
+  welcome = _mts_window_get_welcome_page (window);
+
+  /* Newer: listed, cannot be chosen, and starting it says why. */
+  g_assert_nonnull (domain_row ("newer.test"));
+  g_assert_false (gtk_widget_get_sensitive (domain_row ("newer.test")));
+  start_domain ("newer.test");
+  g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_WELCOME);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_mts_welcome_page_get_message (welcome))));
+  message = gtk_label_get_text (_mts_welcome_page_get_message (welcome));
+  g_assert_cmpstr (message, !=, "");
+  save_screenshot ("wizard-welcome-unreadable");
+  {
+    g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+    g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+    g_autoptr(GFile) file = mts_project_store_get_file (store, "newer.test", NULL);
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL));
+    g_assert_cmpstr (contents, ==, newer);
+  }
+
+  /* Unreadable: can be chosen; the file is kept aside and a new setup starts. */
+  g_assert_nonnull (domain_row ("broken.test"));
+  g_assert_true (gtk_widget_get_sensitive (domain_row ("broken.test")));
+  g_signal_emit_by_name (_mts_welcome_page_get_domains (welcome), "row-activated", domain_row ("broken.test"));
+  settle ();
+  stop_check ();
+  g_assert_cmpint (_mts_window_get_step (window), !=, MTS_STEP_WELCOME);
+  g_assert_cmpstr (mts_wizard_model_get_domain (model ()), ==, "broken.test");
+}
+
+static void
 remove_tree (const char *path)
 {
   GDir *dir = g_dir_open (path, 0, NULL);
@@ -917,6 +986,7 @@ main (int    argc,
       g_test_add_func ("/mts/wizard/step-indicator", test_step_indicator);
       g_test_add_func ("/mts/wizard/accessible-names", test_accessible_names);
       g_test_add_func ("/mts/wizard/resume", test_resume);
+      g_test_add_func ("/mts/wizard/unreadable-projects", test_unreadable_projects);
     }
 
   status = g_test_run ();
