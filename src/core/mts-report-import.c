@@ -10,8 +10,8 @@
  *
  * Memory does not grow with the number of files: folders are walked twice
  * (once to count, for the progress bar, once to read) instead of keeping
- * the list, and reports go to a summary one by one unless the caller asks
- * to keep them.  What grows is the set of (organization, report-id) keys
+ * the list, in the order the file system gives, and reports go to a
+ * summary one by one unless the caller asks to keep them.  What grows is the set of (organization, report-id) keys
  * that de-duplication needs.
  */
 #include "config.h"
@@ -190,7 +190,7 @@ reject (Run          *run,
   rejection->code = g_strdup (mts_report_error_code (error));
   /* In an mbox, which mail it was. */
   rejection->reason = label != NULL ? g_strdup_printf ("%s: %s", label, error->message)
-                                    : g_strdup (error->message);
+                                    : g_utf8_make_valid (error->message, -1);
   g_ptr_array_add (run->result->rejected, rejection);
 }
 
@@ -796,43 +796,32 @@ walk (Run       *run,
       GFileInfo *info,
       guint      depth);
 
-static int
-compare_infos (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (g_file_info_get_name (*(GFileInfo **) a), g_file_info_get_name (*(GFileInfo **) b));
-}
-
 static void
 walk_folder (Run   *run,
              GFile *folder,
              guint  depth)
 {
   g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_object_unref);
 
   enumerator = g_file_enumerate_children (folder, walk_attributes, G_FILE_QUERY_INFO_NONE,
                                           run->cancellable, NULL);
   if (enumerator == NULL)
     return;
-  /* Sorted, so that imports and their lists come out the same each time. */
-  for (;;)
+  /* In the order the file system gives: a year of reports in one folder
+   * is tens of thousands of names, and keeping them to sort them would
+   * make memory grow with the folder. */
+  while (!g_cancellable_is_cancelled (run->cancellable))
     {
       GFileInfo *info = NULL;
+      GFile *child = NULL;
+      const char *name;
 
-      if (!g_file_enumerator_iterate (enumerator, &info, NULL, run->cancellable, NULL) ||
+      if (!g_file_enumerator_iterate (enumerator, &info, &child, run->cancellable, NULL) ||
           info == NULL)
         break;
-      if (g_file_info_get_name (info)[0] == '.' || is_maildir_tmp (folder, g_file_info_get_name (info)))
+      name = g_file_info_get_name (info);
+      if (name[0] == '.' || is_maildir_tmp (folder, name))
         continue;
-      g_ptr_array_add (names, g_object_ref (info));
-    }
-  g_ptr_array_sort (names, compare_infos);
-  for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (run->cancellable); i++)
-    {
-      GFileInfo *info = names->pdata[i];
-      g_autoptr(GFile) child = g_file_get_child (folder, g_file_info_get_name (info));
-
       walk (run, child, info, depth + 1);
     }
 }
@@ -916,7 +905,8 @@ run_files (MtsReportImport  *self,
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_hash_table_add (run.seen, g_strdup (key));
 
-  for (int pass = 0; pass < 2; pass++)
+  /* Counting is only for a progress bar. */
+  for (int pass = self->progress != NULL ? 0 : 1; pass < 2; pass++)
     {
       run.counting = pass == 0;
       run.visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -355,10 +355,14 @@ static char *
 strip_mx_prefix (const char     *value,
                  MtsReportFlags *flags)
 {
-  while (g_ascii_isspace (*value))
-    value++;
-  if (g_ascii_strncasecmp (value, "mx:", 3) == 0)
+  /* "mx: mx: host" comes out as "host" at once, so that the facts read
+   * back the same. */
+  for (;;)
     {
+      while (g_ascii_isspace (*value))
+        value++;
+      if (g_ascii_strncasecmp (value, "mx:", 3) != 0)
+        break;
       *flags |= MTS_REPORT_FLAG_MX_HOST_FORM;
       value += 3;
     }
@@ -707,12 +711,15 @@ mts_report_parse (const char  *data,
       length = strlen (valid);
     }
 
-  parser = json_parser_new_immutable ();
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
+      /* json-glib quotes the input cut at a byte count, maybe inside a
+       * character. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_NOT_JSON,
-                   _("This file is not a TLS report: it is not valid JSON (%s)."),
-                   local_error->message);
+                   _("This file is not a TLS report: it is not valid JSON (%s)."), detail);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
@@ -747,12 +754,27 @@ add_strv (JsonBuilder       *builder,
   json_builder_end_array (builder);
 }
 
+/* g_date_time_format()'s %Y does not pad years before 1000, and RFC 3339
+ * needs four digits. */
+static char *
+format_utc (GDateTime *date,
+            gboolean   with_time)
+{
+  if (!with_time)
+    return g_strdup_printf ("%04d-%02d-%02d", g_date_time_get_year (date),
+                            g_date_time_get_month (date), g_date_time_get_day_of_month (date));
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", g_date_time_get_year (date),
+                          g_date_time_get_month (date), g_date_time_get_day_of_month (date),
+                          g_date_time_get_hour (date), g_date_time_get_minute (date),
+                          g_date_time_get_second (date));
+}
+
 static void
 add_date (JsonBuilder *builder,
           const char  *name,
           GDateTime   *date)
 {
-  g_autofree char *text = g_date_time_format (date, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *text = format_utc (date, TRUE);
 
   add_string (builder, name, text);
 }
@@ -876,7 +898,7 @@ char *
 mts_report_get_day (const MtsReport *report)
 {
   g_return_val_if_fail (report != NULL, NULL);
-  return g_date_time_format (report->start, "%Y-%m-%d");
+  return format_utc (report->start, FALSE);
 }
 
 gint64
