@@ -437,6 +437,14 @@ test_walk (void)
   next (MTS_STEP_PROGRESS);
   shoot_step ("progress");
 
+  /* Narrow, the step list is one tap away, on its own. */
+  resize (400, 800);
+  g_assert_true (adw_leaflet_get_folded (_mts_window_get_leaflet (window)));
+  adw_leaflet_navigate (_mts_window_get_leaflet (window), ADW_NAVIGATION_DIRECTION_BACK);
+  save_screenshot ("steps-light-narrow");
+  adw_leaflet_navigate (_mts_window_get_leaflet (window), ADW_NAVIGATION_DIRECTION_FORWARD);
+  resize (1280, 800);
+
   /* Steps that have what they need can be jumped to from the list. */
   g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (_mts_window_get_step_row (window, MTS_STEP_POLICY))),
                          "row-activated", _mts_window_get_step_row (window, MTS_STEP_POLICY));
