@@ -789,6 +789,19 @@ test_world_published (void)
 
   next (MTS_STEP_PROGRESS);
   shoot_step ("world-progress");
+
+  /* A change to the published policy needs a new id (RFC 8461 §3.1); until
+   * it is published, Verify shows both versions as different. */
+  mts_wizard_model_set_max_age (model (), 1209600);
+  g_assert_cmpstr (mts_wizard_model_get_id (model ()), !=, "20261128T000000");
+  verify_publication ();
+  g_assert_cmpint (mts_publish_page_get_publication (publish, MTS_PUBLISHED_POLICY), ==, MTS_PUBLICATION_DIFFERENT);
+  g_assert_cmpint (mts_publish_page_get_publication (publish, MTS_PUBLISHED_STS_RECORD), ==, MTS_PUBLICATION_DIFFERENT);
+  g_assert_cmpint (mts_publish_page_get_publication (publish, MTS_PUBLISHED_TLSRPT_RECORD), ==, MTS_PUBLICATION_MATCHING);
+  g_assert_nonnull (find_named (GTK_WIDGET (_mts_publish_page_get_list (publish, MTS_PUBLISHED_POLICY)), "published-value"));
+  g_assert_nonnull (find_named (GTK_WIDGET (_mts_publish_page_get_list (publish, MTS_PUBLISHED_STS_RECORD)), "published-value"));
+  g_assert_cmpint (_mts_window_get_step_state (window, MTS_STEP_PUBLISH), ==, MTS_STEP_STATE_PROBLEMS);
+  shoot_step ("world-publish-different");
 }
 
 static void
