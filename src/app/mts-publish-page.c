@@ -276,6 +276,8 @@ add_published_row (GtkListBox *list,
                                         text);
 
   gtk_widget_set_name (row, "published-value");
+  /* The published text in the same monospace as the values to copy. */
+  gtk_widget_add_css_class (row, "value-row");
   gtk_list_box_append (list, row);
 }
 
