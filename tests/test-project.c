@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -886,6 +887,45 @@ test_lone_surrogate (void)
   saved = mts_project_to_data (loaded, NULL);
   g_assert_true (g_utf8_validate (saved, -1, NULL));
   g_assert_nonnull (strstr (saved, "\"future\" : \"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));
+  again = mts_project_load_from_data (saved, strlen (saved), &error);
+  g_assert_no_error (error);
+  saved_again = mts_project_to_data (again, NULL);
+  g_assert_cmpstr (saved_again, ==, saved);
+}
+
+/* Found by fuzz-project: json-glib reads a number too large for a double
+ * (1e999) as infinity and wrote it back as "-inf.0", which is not JSON, so
+ * the next load refused the saved file.  It is kept as the largest double. */
+static void
+test_infinite_number (void)
+{
+  static const char *const members[] = { "\"huge\": -3e316", "\"future\": [1e999, 2.5]", NULL };
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autofree char *text = mts_project_to_data (project, NULL);
+  g_autoptr(GString) data = g_string_new (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(MtsProject) again = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+  JsonObject *facts = json_object_new ();
+
+  /* Into the file's last member, before its closing brace. */
+  g_string_truncate (data, strrchr (data->str, '}') - data->str);
+  for (guint i = 0; members[i] != NULL; i++)
+    g_string_append_printf (data, ", %s", members[i]);
+  g_string_append (data, "}\n");
+
+  loaded = mts_project_load_from_data (data->str, data->len, &error);
+  g_assert_no_error (error);
+  /* Also what an importer could hand over. */
+  json_object_set_double_member (facts, "ratio", INFINITY);
+  g_assert_true (mts_project_add_report_facts (loaded, "Org", "r1", facts));
+  json_object_unref (facts);
+  saved = mts_project_to_data (loaded, NULL);
+  g_assert_null (strstr (saved, "inf"));
+  g_assert_nonnull (strstr (saved, "\"huge\" : -1.7976931348623157e+308"));
+  g_assert_nonnull (strstr (saved, "\"ratio\" : 1.7976931348623157e+308"));
   again = mts_project_load_from_data (saved, strlen (saved), &error);
   g_assert_no_error (error);
   saved_again = mts_project_to_data (again, NULL);
@@ -1823,6 +1863,7 @@ main (int   argc,
   g_test_add_func ("/mts/project/load-message-utf8", test_load_message_utf8);
   g_test_add_func ("/mts/project/unknown-members-order", test_unknown_members_order);
   g_test_add_func ("/mts/project/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/mts/project/infinite-number", test_infinite_number);
   ADD ("/mts/project/round-trip", test_round_trip);
   ADD ("/mts/project/unknown-members", test_unknown_members);
   ADD ("/mts/project/stray-temp-file", test_stray_temp_file);

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "net/mts-smtp-probe-private.h"
@@ -756,6 +757,132 @@ test_handshake_timeout (void)
   assert_codes (r, "mx-tls-handshake-failed", NULL);
 }
 
+/* Hostile peers: each ends with its code inside the configured timeout,
+ * and the probe's memory stays bounded. */
+
+/* Reads a "Vm...:  N kB" line of /proc/self/status. */
+static gsize
+status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *prefix = g_strconcat ("\n", field, ":", NULL);
+  const char *at;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  at = strstr (status, prefix);
+  g_assert_nonnull (at);
+  return (gsize) g_ascii_strtoull (at + strlen (prefix), NULL, 10);
+}
+
+/* Resets the peak (VmHWM) to what is resident now, and returns that. */
+static gsize
+memory_mark (void)
+{
+  FILE *clear_refs = fopen ("/proc/self/clear_refs", "w");
+
+  /* "5" resets the peak resident size (Linux 4.0 and later). */
+  g_assert_nonnull (clear_refs);
+  g_assert_cmpint (fputs ("5", clear_refs), >=, 0);
+  g_assert_cmpint (fclose (clear_refs), ==, 0);
+  return status_kib ("VmRSS");
+}
+
+/* How much the resident memory grew at its peak since memory_mark(). */
+static gsize
+memory_growth_kib (gsize mark)
+{
+  gsize peak = status_kib ("VmHWM");
+
+  return peak > mark ? peak - mark : 0;
+}
+
+/* A greeting of 1 MB: refused as too large after a bounded read, long
+ * before the peer has sent it all. */
+static void
+test_big_greeting (void)
+{
+  MtsProbeOptions options;
+  g_autoptr(MtsProbeResult) r = NULL;
+  gint64 elapsed;
+  gsize mark;
+
+  options_for_tests (&options);
+  options.reply_timeout_ms = 2000;
+  mark = memory_mark ();
+  r = probe_mode ("big-greeting", &elapsed, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_REPLY_TOO_LARGE);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_GREETING);
+  g_assert_null (r->greeting);
+  assert_codes (r, "mx-reply-too-large", NULL);
+  g_assert_cmpint (elapsed, <, 2000 + 1000);
+  g_assert_cmpuint (memory_growth_kib (mark), <, 8 * 1024);
+}
+
+/* Every reply in one-byte writes: the reader puts the pieces together. */
+static void
+test_one_byte_writes (void)
+{
+  g_autoptr(Peer) peer = tls_peer_start ("good", "good", "--one-byte-writes", NULL);
+  g_autoptr(MtsProbeResult) r = NULL;
+  MtsProbeOptions options;
+
+  options_for_tests (&options);
+  r = probe ("mx.example.test", peer->port, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
+  g_assert_cmpstr (r->greeting, ==, "mx.example.test ESMTP");
+  g_assert_true (r->starttls);
+  g_assert_cmpstr (r->tls_version, ==, "TLS1.3");
+  g_assert_true (r->trusted);
+  assert_codes (r, NULL);
+}
+
+/* The server starts its side of the handshake, then closes. */
+static void
+test_drop_mid_handshake (void)
+{
+  MtsProbeOptions options;
+  g_autoptr(MtsProbeResult) r = NULL;
+  gint64 elapsed;
+
+  options_for_tests (&options);
+  options.handshake_timeout_ms = 2000;
+  r = probe_mode ("drop-mid-handshake", &elapsed, &options);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_HANDSHAKE_FAILED);
+  g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_HANDSHAKE);
+  g_assert_null (r->tls_version);
+  g_assert_nonnull (strstr (r->detail, "closed the connection during the handshake"));
+  assert_codes (r, "mx-tls-handshake-failed", NULL);
+  /* Not by the timeout: the close ends it. */
+  g_assert_cmpint (elapsed, <, 2000);
+}
+
+/* A chain of 20 certificates (the leaf and 19 intermediates): read and
+ * reported whole, without trusting a chain longer than GnuTLS verifies. */
+static void
+test_long_chain (void)
+{
+  g_autoptr(Peer) peer = tls_peer_start ("good", "chain20", NULL, NULL);
+  g_autoptr(MtsProbeResult) r = NULL;
+  MtsProbeOptions options;
+  gint64 start;
+  gsize mark;
+
+  options_for_tests (&options);
+  mark = memory_mark ();
+  start = g_get_monotonic_time ();
+  r = probe ("mx.example.test", peer->port, &options);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (5000 + 1000) * 1000);
+  g_assert_cmpuint (memory_growth_kib (mark), <, 8 * 1024);
+  g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
+  g_assert_cmpuint (r->chain->len, ==, 20);
+  g_assert_true (r->name_matches);
+  /* GnuTLS refuses it without a reason bit; it was once reported as fine. */
+  g_assert_false (r->trusted);
+  assert_codes (r, "mx-cert-untrusted", NULL);
+  g_assert_nonnull (strstr (mts_diagnostics_find (r->problems, "mx-cert-untrusted")->message,
+                            "a chain of 20 certificates"));
+}
+
 /* Connecting */
 
 static guint16
@@ -1358,6 +1485,8 @@ make_pki (void)
   run_or_die ((const char *[]) { "/bin/sh", pki, pki_dir, "leaf", "wildcard", "*.mx.test", NULL });
   run_or_die ((const char *[]) { "/bin/sh", pki, pki_dir, "leaf", "short", "--days", "3",
                                  "mx.example.test", NULL });
+  run_or_die ((const char *[]) { "/bin/sh", pki, pki_dir, "chain", "chain20", "20",
+                                 "mx.example.test", NULL });
 
   /* pki.sh always writes a SAN; the old CN-only form is made here. */
   g_file_set_contents (tmpl,
@@ -1444,6 +1573,10 @@ main (int    argc,
   g_test_add_func ("/mts/smtp-probe/drop-after-ehlo", test_drop_after_ehlo);
   g_test_add_func ("/mts/smtp-probe/drop-during-handshake", test_drop_during_handshake);
   g_test_add_func ("/mts/smtp-probe/handshake-timeout", test_handshake_timeout);
+  g_test_add_func ("/mts/smtp-probe/big-greeting", test_big_greeting);
+  g_test_add_func ("/mts/smtp-probe/one-byte-writes", test_one_byte_writes);
+  g_test_add_func ("/mts/smtp-probe/drop-mid-handshake", test_drop_mid_handshake);
+  g_test_add_func ("/mts/smtp-probe/long-chain", test_long_chain);
   g_test_add_func ("/mts/smtp-probe/connect-refused", test_connect_refused);
   g_test_add_func ("/mts/smtp-probe/connect-timeout", test_connect_timeout);
   g_test_add_func ("/mts/smtp-probe/cancel-waiting-for-greeting", test_cancel_waiting_for_greeting);

@@ -43,6 +43,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -393,14 +394,16 @@ last_audit_node (MtsProject *self)
   return object_node (audit);
 }
 
-/* json-glib decodes an escaped lone surrogate ("\\ud800") to three bytes
- * that are not UTF-8, and writes such strings back as they are: a report's
- * facts or an unknown member holding one would make the saved file one that
- * the next load refuses as not UTF-8 (and moves aside).  Returns a copy of
- * @node in which every string and member name is valid UTF-8 (U+FFFD for
- * what is not), or NULL when @node is valid already. */
+/* What json-glib reads but cannot write back as JSON that reads again: it
+ * decodes an escaped lone surrogate ("\\ud800") to three bytes that are not
+ * UTF-8, and a number too large for a double (1e999) to infinity, which it
+ * writes as "inf.0".  A report's facts or an unknown member holding either
+ * would make the saved file one that the next load refuses (and moves
+ * aside).  Returns a copy of @node in which every string and member name is
+ * valid UTF-8 (U+FFFD for what is not) and every number finite (the largest
+ * double, with its sign), or NULL when @node is fine already. */
 static JsonNode *
-valid_utf8_node (JsonNode *node)
+writable_node (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
@@ -411,6 +414,15 @@ valid_utf8_node (JsonNode *node)
           g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
 
           return json_node_init_string (json_node_alloc (), valid);
+        }
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+          !isfinite (json_node_get_double (node)))
+        {
+          double value = json_node_get_double (node);
+
+          if (isnan (value))
+            return json_node_new (JSON_NODE_NULL);
+          return json_node_init_double (json_node_alloc (), value > 0 ? G_MAXDOUBLE : -G_MAXDOUBLE);
         }
       return NULL;
 
@@ -423,7 +435,7 @@ valid_utf8_node (JsonNode *node)
         for (guint i = 0; i < n; i++)
           {
             JsonNode *element = json_array_get_element (array, i);
-            JsonNode *valid = valid_utf8_node (element);
+            JsonNode *valid = writable_node (element);
 
             if (valid != NULL && copy == NULL)
               {
@@ -449,7 +461,7 @@ valid_utf8_node (JsonNode *node)
         /* Two passes keep the members in their order. */
         for (GList *l = names; l != NULL; l = l->next)
           {
-            JsonNode *member = valid_utf8_node (json_object_get_member (object, l->data));
+            JsonNode *member = writable_node (json_object_get_member (object, l->data));
 
             g_ptr_array_add (valid, member);
             changed = changed || member != NULL || !g_utf8_validate (l->data, -1, NULL);
@@ -593,7 +605,7 @@ mts_project_to_data (MtsProject *self,
   g_return_val_if_fail (MTS_IS_PROJECT (self), NULL);
 
   root = object_node (project_to_json (self));
-  valid_root = valid_utf8_node (root);
+  valid_root = writable_node (root);
   if (valid_root != NULL)
     {
       json_node_unref (root);
@@ -1323,8 +1335,9 @@ _mts_project_parse (const char  *data,
       corrupt (error, _("it is not a JSON object"));
       return NULL;
     }
-  /* Valid text everywhere, so that what loads saves to a file that loads. */
-  valid_root = valid_utf8_node (json_parser_get_root (parser));
+  /* Valid text and finite numbers everywhere, so that what loads saves to
+   * a file that loads. */
+  valid_root = writable_node (json_parser_get_root (parser));
   root = json_node_get_object (valid_root != NULL ? valid_root : json_parser_get_root (parser));
 
   /* The version first: a newer file may have any shape at all. */

@@ -18,6 +18,10 @@
 #define REF_CERT "RFC 8461 §4.2"
 #define REF_TLS_VERSION "RFC 8461 §7.2"
 #define REF_INJECTION "RFC 3207 §4.2"
+/* GnuTLS verifies chains of up to 16 certificates (its default verify
+ * depth) and reports a longer one with GNUTLS_CERT_INVALID alone, no reason
+ * bit; senders stop earlier still (Postfix's default depth is 9). */
+#define MAX_VERIFIED_CHAIN 16
 
 G_DEFINE_BOXED_TYPE (MtsProbeResult, mts_probe_result, mts_probe_result_ref, mts_probe_result_unref)
 
@@ -697,6 +701,27 @@ describe_certificate (MtsProbeResult        *r,
                            _("The certificate of %s (%s) failed verification: %s Install a "
                              "valid certificate from a trusted certificate authority."),
                            r->host, r->address, text != NULL ? text : "");
+    }
+
+  /* Untrusted without any reason bit: a chain longer than GnuTLS verifies,
+   * or verification that failed outright (r->detail says why).  Never let an
+   * untrusted certificate pass without a finding. */
+  if (!r->trusted && (status & ~(GNUTLS_CERT_INVALID | GNUTLS_CERT_UNEXPECTED_OWNER)) == 0)
+    {
+      if (r->chain->len > MAX_VERIFIED_CHAIN)
+        mts_diagnostics_add (p, MTS_SEVERITY_ERROR, 0, "mx-cert-untrusted", REF_CERT,
+                             _("%s (%s) sends a chain of %u certificates, more than senders "
+                               "verify (at most %u, often fewer), so they cannot trust it. "
+                               "Send only the certificate and the intermediate certificates "
+                               "your certificate authority gave you (usually one or two)."),
+                             r->host, r->address, r->chain->len, MAX_VERIFIED_CHAIN);
+      else
+        mts_diagnostics_add (p, MTS_SEVERITY_ERROR, 0, "mx-cert-invalid", REF_CERT,
+                             _("The certificate of %s (%s) could not be verified (%s). Install "
+                               "a valid certificate from a trusted certificate authority with "
+                               "its full chain."),
+                             r->host, r->address,
+                             r->detail != NULL ? r->detail : _("no reason given"));
     }
 
   if (!r->name_matches)

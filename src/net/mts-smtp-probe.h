@@ -27,7 +27,8 @@
  *   mx-starttls-rejected    STARTTLS offered, then refused (454)
  *   mx-starttls-injection   bytes after the STARTTLS 220, before TLS (CVE-2011-0411)
  *   mx-tls-handshake-failed the handshake failed or timed out (or only TLS 1.0/1.1)
- *   mx-cert-untrusted       unknown issuer, self-signed, signer not a CA, no certificate
+ *   mx-cert-untrusted       unknown issuer, self-signed, signer not a CA, no certificate,
+ *                           a chain longer than senders verify
  *   mx-cert-expired, mx-cert-not-yet-valid, mx-cert-revoked,
  *   mx-cert-insecure-algorithm, mx-cert-invalid (other verification bits)
  *   mx-cert-name-mismatch   no SAN DNS-ID matches the MX host (a CN never counts)

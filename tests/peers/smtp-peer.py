@@ -9,7 +9,7 @@
 # Usage: smtp-peer.py --mode MODE [--cert PEM --key KEY] [--min-tls 1.0|1.2]
 #                     [--max-tls 1.1|1.2|1.3] [--starttls-line first|middle|last]
 #                     [--greeting-delay SECONDS] [--hostname NAME] [--listen 127.0.0.1|::1]
-#                     [--busy-after N]
+#                     [--busy-after N] [--one-byte-writes]
 # Modes (what a client sees after connecting):
 #   good               a normal server: greeting, EHLO with STARTTLS, TLS, then EHLO/QUIT inside
 #   no-starttls        EHLO without STARTTLS
@@ -26,11 +26,17 @@
 #   ehlo-flood         an EHLO reply of 500 "250-" lines
 #   tls-silent         after the STARTTLS 220, never answers the ClientHello
 #   blackhole          never completes a TCP handshake (full accept queue): connects time out
+#   big-greeting       a greeting of 1 MB: "220-" lines of 1000 bytes, then "220 ", as fast as
+#                      the client reads
+#   drop-mid-handshake after the STARTTLS 220, answers the ClientHello with the first half of
+#                      the server's first flight (ServerHello...), then closes
 # --greeting-delay sends "220-" at once and the final "220 " line that many seconds later,
 # as postscreen does; a client that speaks before the final line gets
 # "554 5.5.1 SMTP synchronization error" instead, as from Exim.
 # --busy-after N greets every connection after the Nth with 421, as a server
 # that rate-limits one client address does.
+# --one-byte-writes sends every plain-text reply one byte per write (TCP_NODELAY,
+# 1 ms apart), so the client sees each reply in as many pieces as it has bytes.
 # EHLO must name a domain with a dot or an address literal ("[192.0.2.1]",
 # "[IPv6:::1]"), or the peer answers 501 as strict servers do.
 
@@ -79,6 +85,11 @@ class Conversation:
     self.number = number
 
   def send (self, data):
+    if self.args.one_byte_writes and not isinstance (self.sock, ssl.SSLSocket):
+      for i in range (len (data)):
+        self.sock.sendall (data[i:i + 1])
+        time.sleep (0.001)
+      return
     self.sock.sendall (data)
 
   def line (self):
@@ -175,6 +186,13 @@ class Conversation:
       chunk = b"x" * 4096
       while True:
         self.send (chunk)
+    if mode == "big-greeting":
+      line = b"220-" + b"x" * 994 + b"\r\n"
+      for _ in range (1024 * 1024 // len (line)):
+        self.send (line)
+      self.send (f"220 {self.args.hostname} ESMTP\r\n".encode ())
+      self.commands (False)
+      return
     if mode == "no-crlf":
       self.send (f"220 {self.args.hostname} ESMTP".encode ())
       time.sleep (0.1)
@@ -208,6 +226,25 @@ class Conversation:
       self.send (b"220 2.0.0 Ready to start TLS\r\n")
     if mode == "drop-handshake":
       self.sock.recv (4096)
+      return
+    if mode == "drop-mid-handshake":
+      # The handshake in memory, so that only part of the answer goes out.
+      incoming, outgoing = ssl.MemoryBIO (), ssl.MemoryBIO ()
+      tls_object = self.tls.wrap_bio (incoming, outgoing, server_side=True)
+      while True:
+        try:
+          tls_object.do_handshake ()
+        except ssl.SSLWantReadError:
+          if outgoing.pending:
+            break
+          data = self.sock.recv (4096)
+          if not data:
+            return
+          incoming.write (data)
+      flight = outgoing.read ()
+      log ("first flight", len (flight), "bytes; sending", len (flight) // 2)
+      self.sock.sendall (flight[:len (flight) // 2])
+      time.sleep (0.1)
       return
     if mode == "tls-silent":
       while self.sock.recv (4096):
@@ -258,7 +295,8 @@ def main ():
   parser.add_argument ("--mode", required=True,
                        choices=["good", "no-starttls", "starttls-refused", "busy", "refused",
                                 "silent", "endless", "no-crlf", "inject", "drop-handshake",
-                                "tls-silent", "blackhole", "drop-ehlo", "ssh", "ehlo-flood"])
+                                "tls-silent", "blackhole", "drop-ehlo", "ssh", "ehlo-flood",
+                                "big-greeting", "drop-mid-handshake"])
   parser.add_argument ("--cert")
   parser.add_argument ("--key")
   parser.add_argument ("--min-tls", choices=["1.0", "1.2"], default="1.2")
@@ -268,6 +306,7 @@ def main ():
   parser.add_argument ("--hostname", default="mx.example.test")
   parser.add_argument ("--listen", choices=["127.0.0.1", "::1"], default="127.0.0.1")
   parser.add_argument ("--busy-after", type=int, default=0)
+  parser.add_argument ("--one-byte-writes", action="store_true")
   args = parser.parse_args ()
 
   tls = make_tls (args)
@@ -297,6 +336,8 @@ def main ():
     number = 0
     while True:
       conn, _ = listener.accept ()
+      if args.one_byte_writes:
+        conn.setsockopt (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
       number += 1
       threading.Thread (target=serve, args=(args, tls, conn, number), daemon=True).start ()
 

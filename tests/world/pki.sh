@@ -12,11 +12,16 @@
 #       --self-signed  signed by its own key instead of the CA
 #       --rsa BITS     an RSA key of BITS bits instead of ECDSA P-256
 #       --days N       valid from now for N days (default 365)
+#   pki.sh DIR chain NAME COUNT DNSNAME...
+#       DIR/NAME.pem: a chain of COUNT certificates as a server sends it, the leaf first
+#       (for every DNSNAME, key DIR/NAME.key), then COUNT-1 intermediate CAs, each issued
+#       by the next and the last by DIR/ca.pem (not included).  For tests of long chains.
 set -eu
 
 usage ()
 {
   echo "usage: $0 DIR ca | $0 DIR leaf NAME [--expired] [--self-signed] [--rsa BITS] [--days N] DNSNAME..." >&2
+  echo "       $0 DIR chain NAME COUNT DNSNAME..." >&2
   exit 2
 }
 
@@ -104,6 +109,56 @@ TMPL
         --load-ca-certificate "$dir/ca.pem" --load-ca-privkey "$dir/ca.key" \
         --template "$tmpl" --outfile "$dir/$name.pem" 2>/dev/null
     fi
+    ;;
+  chain)
+    [ $# -ge 3 ] || usage
+    name=$1 count=$2
+    shift 2
+    case $count in ''|*[!0-9]*) usage ;; esac
+    [ "$count" -ge 2 ] || usage
+    [ -r "$dir/ca.pem" ] && [ -r "$dir/ca.key" ] || {
+      echo "$0: $dir/ca.pem and ca.key are missing: run '$0 $dir ca' first" >&2
+      exit 1
+    }
+    # Intermediates from the top down: NAME-i1 is issued by the CA, NAME-i2
+    # by NAME-i1, ...; the leaf by the last one.
+    issuer_pem=$dir/ca.pem issuer_key=$dir/ca.key
+    chain=
+    i=1
+    while [ "$i" -lt "$count" ]; do
+      genkey "$dir/$name-i$i.key" ecdsa 256
+      cat >"$tmpl" <<TMPL
+cn = "MTA-STS Wizard Test Intermediate $i"
+organization = "MTA-STS Wizard tests"
+ca
+cert_signing_key
+expiration_days = 365
+TMPL
+      certtool --generate-certificate --no-text --load-privkey "$dir/$name-i$i.key" \
+        --load-ca-certificate "$issuer_pem" --load-ca-privkey "$issuer_key" \
+        --template "$tmpl" --outfile "$dir/$name-i$i.pem" 2>/dev/null
+      issuer_pem=$dir/$name-i$i.pem issuer_key=$dir/$name-i$i.key
+      # Sent leaf first, each certificate followed by its issuer.
+      chain="$dir/$name-i$i.pem $chain"
+      i=$((i + 1))
+    done
+    genkey "$dir/$name.key" ecdsa 256
+    {
+      echo "cn = \"$1\""
+      echo 'organization = "MTA-STS Wizard tests"'
+      for dns in "$@"; do
+        echo "dns_name = \"$dns\""
+      done
+      echo "tls_www_server"
+      echo "signing_key"
+      echo "expiration_days = 365"
+    } >"$tmpl"
+    certtool --generate-certificate --no-text --load-privkey "$dir/$name.key" \
+      --load-ca-certificate "$issuer_pem" --load-ca-privkey "$issuer_key" \
+      --template "$tmpl" --outfile "$dir/$name.leaf.pem" 2>/dev/null
+    # shellcheck disable=SC2086 # $chain is a list of paths without spaces
+    cat "$dir/$name.leaf.pem" $chain >"$dir/$name.pem.new"
+    mv "$dir/$name.pem.new" "$dir/$name.pem"
     ;;
   *)
     usage
