@@ -59,6 +59,7 @@ typedef struct
   GHashTable *seen;           /* dedup keys */
   GHashTable *visited;        /* "DEV:INODE" of folders entered in this pass */
   GCancellable *cancellable;
+  GZlibDecompressor *decompressor;  /* reused for every gzip */
   gboolean counting;
   guint total;
   guint done;
@@ -252,29 +253,49 @@ is_json (const char *data,
 }
 
 /* Gunzips at most MTS_REPORT_MAX_EXPANDED bytes: a small file that expands
- * to gigabytes (a gzip bomb) is stopped there. */
+ * to gigabytes (a gzip bomb) is stopped there.  GIO's zlib converter is
+ * driven directly, and one is kept for the whole run: thousands of small
+ * reports would otherwise each set up and free zlib's 32 KiB window. */
 static GByteArray *
-gunzip (const char    *data,
-        gsize          length,
-        GCancellable  *cancellable,
-        GError       **error)
+gunzip (Run          *run,
+        const char   *data,
+        gsize         length,
+        GError      **error)
 {
-  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  g_autoptr(GInputStream) memory = g_memory_input_stream_new_from_data (data, (gssize) length, NULL);
-  g_autoptr(GInputStream) stream = g_converter_input_stream_new (memory, G_CONVERTER (decompressor));
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (length * 8 < 1024 * 1024 ? length * 8 : 1024 * 1024);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GByteArray) out = NULL;
+  gsize in_pos = 0, out_len = 0, initial;
+
+  if (run->decompressor == NULL)
+    run->decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_converter_reset (G_CONVERTER (run->decompressor));
+  /* Reports compress about tenfold; the buffer doubles when that is short. */
+  initial = MAX (16 * 1024, MIN (length * 8, 1024 * 1024));
+  out = g_byte_array_sized_new ((guint) initial);
+  g_byte_array_set_size (out, (guint) initial);
 
   for (;;)
     {
-      guint8 buffer[65536];
-      gssize n = g_input_stream_read (stream, buffer, sizeof buffer, cancellable, &local_error);
+      g_autoptr(GError) local_error = NULL;
+      gsize bytes_read = 0, bytes_written = 0;
+      GConverterResult converted;
 
-      if (n < 0)
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return NULL;
+      converted = g_converter_convert (G_CONVERTER (run->decompressor), data + in_pos,
+                                       length - in_pos, out->data + out_len, out->len - out_len,
+                                       G_CONVERTER_INPUT_AT_END, &bytes_read, &bytes_written,
+                                       &local_error);
+      if (converted == G_CONVERTER_ERROR &&
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
         {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+          if (out->len > MTS_REPORT_MAX_EXPANDED)
+            goto bomb;
+          g_byte_array_set_size (out, MIN (out->len * 2, MTS_REPORT_MAX_EXPANDED + 1));
+          continue;
+        }
+      if (converted == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
             g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_GZIP,
                          _("The compressed report is cut short: the file was not saved or "
                            "downloaded completely."));
@@ -283,19 +304,35 @@ gunzip (const char    *data,
                          _("The compressed report is damaged (%s)."), local_error->message);
           return NULL;
         }
-      if (n == 0)
+      in_pos += bytes_read;
+      out_len += bytes_written;
+      if (out_len > MTS_REPORT_MAX_EXPANDED)
+        goto bomb;
+      if (converted == G_CONVERTER_FINISHED)
         break;
-      if (out->len + (gsize) n > MTS_REPORT_MAX_EXPANDED)
+      if (out_len == out->len)
         {
-          g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_GZIP_BOMB,
-                       _("The compressed report expands to more than %u MB; no real report "
-                         "is that large, so it was not read."),
-                       (guint) (MTS_REPORT_MAX_EXPANDED / (1024 * 1024)));
+          if (out->len > MTS_REPORT_MAX_EXPANDED)
+            goto bomb;
+          g_byte_array_set_size (out, MIN (out->len * 2, MTS_REPORT_MAX_EXPANDED + 1));
+        }
+      else if (bytes_read == 0 && bytes_written == 0)
+        {
+          g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_GZIP,
+                       _("The compressed report is cut short: the file was not saved or "
+                         "downloaded completely."));
           return NULL;
         }
-      g_byte_array_append (out, buffer, (guint) n);
     }
+  g_byte_array_set_size (out, (guint) out_len);
   return g_steal_pointer (&out);
+
+bomb:
+  g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_GZIP_BOMB,
+               _("The compressed report expands to more than %u MB; no real report is that "
+                 "large, so it was not read."),
+               (guint) (MTS_REPORT_MAX_EXPANDED / (1024 * 1024)));
+  return NULL;
 }
 
 /* A report's bytes: gzip or JSON, nothing else. */
@@ -307,7 +344,7 @@ read_report_bytes (Run          *run,
 {
   if (is_gzip (data, length))
     {
-      g_autoptr(GByteArray) plain = gunzip (data, length, run->cancellable, error);
+      g_autoptr(GByteArray) plain = gunzip (run, data, length, error);
 
       if (plain == NULL)
         return NULL;
@@ -917,6 +954,7 @@ run_files (MtsReportImport  *self,
         report_progress (&run);
     }
   g_hash_table_unref (run.seen);
+  g_clear_object (&run.decompressor);
 
   /* A pending progress callback holds the run: wait for it to be handled
    * (it only reads counters) before the run goes away. */
@@ -1078,6 +1116,7 @@ mts_report_import_data (MtsReportImport       *self,
   else
     read_bytes (&run, name, data != NULL ? data : "", length);
   g_hash_table_unref (run.seen);
+  g_clear_object (&run.decompressor);
 }
 
 MtsReportImport *
