@@ -15,6 +15,7 @@
 
 #include "core/mts-diagnostic.h"
 #include "net/mts-policy-fetch.h"
+#include "mts-test-memory.h"
 
 #define GOOD_HOST "mta-sts.good.localhost"
 #define OTHER_HOST "mta-sts.other.localhost"
@@ -119,6 +120,26 @@ start_streaming (SoupServerMessage *msg,
   g_object_set_data_full (G_OBJECT (msg), "stream", stream, (GDestroyNotify) stream_free);
 }
 
+/* The same, announced with a Content-Length of @total. */
+static void
+start_streaming_announced (SoupServerMessage *msg,
+                           gsize              total)
+{
+  start_streaming (msg, total, FALSE);
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg),
+                                           (goffset) total);
+}
+
+/* A whole policy as the first chunk, then nothing, and never the last
+ * (empty) chunk: the body looks complete but never ends. */
+static void
+unterminated_cb (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  soup_message_body_append (soup_server_message_get_response_body (msg),
+                            SOUP_MEMORY_STATIC, GOOD_POLICY, strlen (GOOD_POLICY));
+}
+
 /* Cancel from another thread, as a UI thread cancels a worker's fetch. */
 static gboolean cancel_from_thread;
 static GThread *cancel_thread;
@@ -195,6 +216,15 @@ server_cb (SoupServer        *server,
 
       soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY, location);
     }
+  else if (g_str_equal (path, "/loop"))
+    {
+      /* To itself: a client that followed it would never stop. */
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autofree char *location = g_strdup_printf ("https://%s:%d/loop", g_uri_get_host (uri),
+                                                   g_uri_get_port (uri));
+
+      soup_server_message_set_redirect (msg, SOUP_STATUS_MOVED_PERMANENTLY, location);
+    }
   else if (g_str_equal (path, "/error"))
     soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
   else if (g_str_equal (path, "/forbidden"))
@@ -228,6 +258,19 @@ server_cb (SoupServer        *server,
     start_streaming (msg, 64 * 1024, FALSE);
   else if (g_str_equal (path, "/limit-plus-one"))
     start_streaming (msg, 64 * 1024 + 1, FALSE);
+  else if (g_str_equal (path, "/gigabyte"))
+    start_streaming_announced (msg, (gsize) 1 << 30);
+  else if (g_str_equal (path, "/gigabyte-chunked"))
+    start_streaming (msg, (gsize) 1 << 30, FALSE);
+  else if (g_str_equal (path, "/unterminated"))
+    {
+      soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                         SOUP_ENCODING_CHUNKED);
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                             "text/plain", NULL);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      g_signal_connect (msg, "wrote-headers", G_CALLBACK (unterminated_cb), NULL);
+    }
   else if (g_str_equal (path, "/endless"))
     start_streaming (msg, G_MAXSIZE, FALSE);
   else if (g_str_equal (path, "/slow"))
@@ -612,6 +655,84 @@ test_endless (void)
   g_assert_cmpuint (last_stream_sent, <, 64 * 1024 * 1024);
 }
 
+/* A 1 GB body, served 16 KiB at a time as the client reads, announced and
+ * not: the fetch never holds more than the 64 KiB limit, refuses in time,
+ * and the server sees the connection close long before it is done. */
+static void
+test_gigabyte (gconstpointer data)
+{
+  const char *path = data;
+  MtsFetchOptions options = { .ca_file = ca_file, .timeout_seconds = 10 };
+  g_autoptr(MtsPolicyFetchResult) result = NULL;
+  const MtsDiagnostic *d;
+  SoupServer *server;
+  gint64 start, elapsed;
+  gsize mark;
+  guint port;
+
+  server = start_server ("good", &port);
+  mark = mts_test_memory_mark ();
+  start = g_get_monotonic_time ();
+  result = fetch (GOOD_HOST, port, path, &options);
+  elapsed = g_get_monotonic_time () - start;
+  stop_server (server);
+
+  d = assert_only_problem (result, "policy-too-large");
+  g_assert_nonnull (strstr (d->message, GOOD_HOST));
+  g_assert_cmpuint (result->http_status, ==, 200);
+  g_assert_null (result->text);
+  g_assert_null (result->policy);
+  g_assert_cmpint (elapsed, <, (10 + 2) * G_USEC_PER_SEC);
+  /* What the kernel's socket buffers took in, at most, not the gigabyte. */
+  g_assert_cmpuint (last_stream_sent, <, 64 * 1024 * 1024);
+  /* Client and server share this process: both stayed small. */
+  g_assert_cmpuint (mts_test_memory_growth_kib (mark), <, 32 * 1024);
+}
+
+/* A 301 to itself: reported once, with where it points, and not followed. */
+static void
+test_redirect_loop (void)
+{
+  g_autoptr(MtsPolicyFetchResult) result = fetch_good_server ("/loop");
+  const MtsDiagnostic *d = assert_only_problem (result, "policy-redirect");
+  g_autofree char *location = g_strdup_printf ("https://" GOOD_HOST ":%u/loop", good_port);
+
+  g_assert_cmpuint (requests_seen, ==, 1);
+  g_assert_cmpuint (result->http_status, ==, 301);
+  g_assert_cmpstr (result->location, ==, location);
+  g_assert_nonnull (strstr (d->message, location));
+  g_assert_null (result->text);
+  g_assert_null (result->policy);
+}
+
+/* Chunked encoding that never ends: a whole policy arrives, but not the
+ * last chunk.  The fetch gives up at its timeout and keeps nothing, since
+ * a body without its end may be cut short. */
+static void
+test_unterminated_chunked (void)
+{
+  MtsFetchOptions options = { .ca_file = ca_file, .timeout_seconds = 3 };
+  g_autoptr(MtsPolicyFetchResult) result = NULL;
+  const MtsDiagnostic *d;
+  SoupServer *server;
+  gint64 start, elapsed;
+  guint port;
+
+  server = start_server ("good", &port);
+  start = g_get_monotonic_time ();
+  result = fetch (GOOD_HOST, port, "/unterminated", &options);
+  elapsed = g_get_monotonic_time () - start;
+  stop_server (server);
+
+  g_assert_cmpint (elapsed, >=, 3 * G_USEC_PER_SEC - 10000);
+  g_assert_cmpint (elapsed, <, (3 + 2) * G_USEC_PER_SEC);
+  g_assert_cmpuint (result->http_status, ==, 200);
+  d = assert_only_problem (result, "policy-fetch-failed");
+  g_assert_nonnull (strstr (d->message, "timed out"));
+  g_assert_null (result->text);
+  g_assert_null (result->policy);
+}
+
 static void
 test_slow (void)
 {
@@ -975,6 +1096,10 @@ main (int   argc,
   g_test_add_func ("/mts/policy-fetch/size-limit", test_size_limit);
   g_test_add_func ("/mts/policy-fetch/endless", test_endless);
   g_test_add_func ("/mts/policy-fetch/slow", test_slow);
+  g_test_add_data_func ("/mts/policy-fetch/gigabyte", "/gigabyte", test_gigabyte);
+  g_test_add_data_func ("/mts/policy-fetch/gigabyte-chunked", "/gigabyte-chunked", test_gigabyte);
+  g_test_add_func ("/mts/policy-fetch/redirect-loop", test_redirect_loop);
+  g_test_add_func ("/mts/policy-fetch/unterminated-chunked", test_unterminated_chunked);
   g_test_add_func ("/mts/policy-fetch/invalid-policy", test_invalid_policy);
   g_test_add_func ("/mts/policy-fetch/not-utf8", test_not_utf8);
   g_test_add_func ("/mts/policy-fetch/wrong-name", test_wrong_name);

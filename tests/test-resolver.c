@@ -18,14 +18,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/mts-diagnostic.h"
+#include "core/mts-txt-record.h"
 #include "net/mts-gresolver.h"
 #include "net/mts-resolver.h"
+#include "mts-test-memory.h"
 
 #define DNSMASQ "/usr/sbin/dnsmasq"
 #define STS_RECORD "v=STSv1; id=20240101T000000"
 #define SPF_RECORD "v=spf1 -all"
 #define TLSA_DATA_1 "8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1"
 #define TLSA_DATA_2 "0123456789abcdef"
+/* TXT records at one name in the "many" tests. */
+#define MANY_TXT 50
 
 static GPid dnsmasq_pid;
 static guint16 dnsmasq_port;
@@ -342,6 +347,16 @@ dnsmasq_arguments (guint16 port)
     g_string_append_printf (big, ",%.*s", 255, big_txt + i);
   g_ptr_array_add (args, g_string_free (g_steal_pointer (&big), FALSE));
 
+  /* 50 records at one name: 49 verification tokens and the policy record;
+   * and 50 policy records at another. */
+  for (guint i = 0; i < MANY_TXT - 1; i++)
+    g_ptr_array_add (args, g_strdup_printf ("--txt-record=_mta-sts.many.test,"
+                                            "site-verification=token-%02u-abcdefghijklmnop", i));
+  g_ptr_array_add (args, g_strdup ("--txt-record=_mta-sts.many.test," STS_RECORD));
+  for (guint i = 0; i < MANY_TXT; i++)
+    g_ptr_array_add (args, g_strdup_printf ("--txt-record=_mta-sts.many-sts.test,"
+                                            "v=STSv1; id=202401010000%02u", i));
+
   g_ptr_array_add (args, g_strdup ("--host-record=host.example.test,192.0.2.1,2001:db8::1"));
   g_ptr_array_add (args, g_strdup ("--host-record=host.example.test,192.0.2.2,2001:db8::2"));
   g_ptr_array_add (args, g_strdup ("--host-record=loopback.example.test,127.0.0.1"));
@@ -549,6 +564,81 @@ test_txt_tcp (void)
   g_assert_cmpuint (g_strv_length (g_ptr_array_index (strings, 0)), ==, 17);
   g_assert_cmpuint (strlen (((char **) g_ptr_array_index (strings, 0))[0]), ==, 255);
   g_assert_cmpuint (strlen (((char **) g_ptr_array_index (strings, 0))[16]), ==, 16);
+}
+
+/* Looks up the TXT records at @name, within the resolver's timeout (one
+ * second: dnsmasq answers at once) plus a margin, and with bounded memory. */
+static GStrv
+lookup_many (const char *name)
+{
+  g_autoptr(MtsResolver) resolver = new_resolver ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GStrv records;
+  gint64 start;
+  gsize mark;
+
+  mts_resolver_set_timeout (resolver, 1);
+  mark = mts_test_memory_mark ();
+  start = g_get_monotonic_time ();
+  mts_resolver_lookup_txt_async (resolver, name, NULL, store_result_cb, &result);
+  wait_for (&result);
+  records = sorted_strv (mts_resolver_lookup_txt_finish (resolver, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (1 + 1) * G_USEC_PER_SEC);
+  g_assert_cmpuint (mts_test_memory_growth_kib (mark), <, 4 * 1024);
+  return records;
+}
+
+/* 50 TXT records at one name (over 2 KB: more than a plain UDP answer holds,
+ * so over TCP): every one comes back, and the one policy record among them
+ * is found without a finding. */
+static void
+test_txt_many (void)
+{
+  g_auto(GStrv) records = lookup_many ("_mta-sts.many.test");
+  g_autoptr(GPtrArray) diagnostics = mts_diagnostics_new ();
+  MtsTxtRecord *record;
+
+  g_assert_cmpuint (g_strv_length (records), ==, MANY_TXT);
+  for (guint i = 0; i < MANY_TXT - 1; i++)
+    {
+      g_autofree char *token = g_strdup_printf ("site-verification=token-%02u-abcdefghijklmnop", i);
+
+      g_assert_cmpstr (records[i], ==, token);
+    }
+  g_assert_cmpstr (records[MANY_TXT - 1], ==, STS_RECORD);
+
+  record = mts_txt_record_parse_set (MTS_TXT_KIND_STS, (const char *const *) records, -1,
+                                     diagnostics);
+  g_assert_nonnull (record);
+  g_assert_false (mts_diagnostics_has_errors (diagnostics));
+  mts_txt_record_free (record);
+}
+
+/* 50 policy records at one name: one finding, not fifty. */
+static void
+test_txt_many_sts (void)
+{
+  g_auto(GStrv) records = lookup_many ("_mta-sts.many-sts.test");
+  g_autoptr(GPtrArray) diagnostics = mts_diagnostics_new ();
+  const MtsDiagnostic *d;
+
+  g_assert_cmpuint (g_strv_length (records), ==, MANY_TXT);
+  for (guint i = 0; i < MANY_TXT; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("v=STSv1; id=202401010000%02u", i);
+
+      g_assert_cmpstr (records[i], ==, expected);
+    }
+
+  g_assert_null (mts_txt_record_parse_set (MTS_TXT_KIND_STS, (const char *const *) records, -1,
+                                           diagnostics));
+  g_assert_cmpuint (diagnostics->len, ==, 1);
+  d = mts_diagnostics_find (diagnostics, "sts-record-multiple");
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->severity, ==, MTS_SEVERITY_ERROR);
+  g_assert_nonnull (strstr (d->message, "There are 50 records"));
 }
 
 static GStrv
@@ -1459,6 +1549,8 @@ main (int   argc,
   g_test_add_func ("/mts/resolver/mx", test_mx);
   g_test_add_func ("/mts/resolver/txt", test_txt);
   g_test_add_func ("/mts/resolver/txt-over-tcp", test_txt_tcp);
+  g_test_add_func ("/mts/resolver/txt-many", test_txt_many);
+  g_test_add_func ("/mts/resolver/txt-many-sts", test_txt_many_sts);
   g_test_add_func ("/mts/resolver/addresses", test_addresses);
   g_test_add_func ("/mts/resolver/tlsa", test_tlsa);
   g_test_add_func ("/mts/resolver/no-such-name", test_no_such_name);

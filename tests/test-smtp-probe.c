@@ -10,11 +10,11 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "net/mts-smtp-probe-private.h"
 #include "net/mts-smtp-probe.h"
+#include "mts-test-memory.h"
 
 /* Debian's Python, with the ssl module built against the system OpenSSL
  * (not whatever "python3" is first on PATH). */
@@ -760,42 +760,6 @@ test_handshake_timeout (void)
 /* Hostile peers: each ends with its code inside the configured timeout,
  * and the probe's memory stays bounded. */
 
-/* Reads a "Vm...:  N kB" line of /proc/self/status. */
-static gsize
-status_kib (const char *field)
-{
-  g_autofree char *status = NULL;
-  g_autofree char *prefix = g_strconcat ("\n", field, ":", NULL);
-  const char *at;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  at = strstr (status, prefix);
-  g_assert_nonnull (at);
-  return (gsize) g_ascii_strtoull (at + strlen (prefix), NULL, 10);
-}
-
-/* Resets the peak (VmHWM) to what is resident now, and returns that. */
-static gsize
-memory_mark (void)
-{
-  FILE *clear_refs = fopen ("/proc/self/clear_refs", "w");
-
-  /* "5" resets the peak resident size (Linux 4.0 and later). */
-  g_assert_nonnull (clear_refs);
-  g_assert_cmpint (fputs ("5", clear_refs), >=, 0);
-  g_assert_cmpint (fclose (clear_refs), ==, 0);
-  return status_kib ("VmRSS");
-}
-
-/* How much the resident memory grew at its peak since memory_mark(). */
-static gsize
-memory_growth_kib (gsize mark)
-{
-  gsize peak = status_kib ("VmHWM");
-
-  return peak > mark ? peak - mark : 0;
-}
-
 /* A greeting of 1 MB: refused as too large after a bounded read, long
  * before the peer has sent it all. */
 static void
@@ -808,14 +772,14 @@ test_big_greeting (void)
 
   options_for_tests (&options);
   options.reply_timeout_ms = 2000;
-  mark = memory_mark ();
+  mark = mts_test_memory_mark ();
   r = probe_mode ("big-greeting", &elapsed, &options);
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_REPLY_TOO_LARGE);
   g_assert_cmpint (r->stage, ==, MTS_PROBE_STAGE_GREETING);
   g_assert_null (r->greeting);
   assert_codes (r, "mx-reply-too-large", NULL);
   g_assert_cmpint (elapsed, <, 2000 + 1000);
-  g_assert_cmpuint (memory_growth_kib (mark), <, 8 * 1024);
+  g_assert_cmpuint (mts_test_memory_growth_kib (mark), <, 8 * 1024);
 }
 
 /* Every reply in one-byte writes: the reader puts the pieces together. */
@@ -868,11 +832,11 @@ test_long_chain (void)
   gsize mark;
 
   options_for_tests (&options);
-  mark = memory_mark ();
+  mark = mts_test_memory_mark ();
   start = g_get_monotonic_time ();
   r = probe ("mx.example.test", peer->port, &options);
   g_assert_cmpint (g_get_monotonic_time () - start, <, (5000 + 1000) * 1000);
-  g_assert_cmpuint (memory_growth_kib (mark), <, 8 * 1024);
+  g_assert_cmpuint (mts_test_memory_growth_kib (mark), <, 8 * 1024);
   g_assert_cmpint (r->status, ==, MTS_PROBE_STATUS_OK);
   g_assert_cmpuint (r->chain->len, ==, 20);
   g_assert_true (r->name_matches);
