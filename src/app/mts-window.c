@@ -73,6 +73,9 @@ struct _MtsWindow
   MtsAudit *audit;
   GCancellable *cancellable;
   CheckKind check;
+  /* The pages' file work (Export all, Save as): a new check must not
+   * cancel it, closing the window does. */
+  GCancellable *files_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (MtsWindow, mts_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -159,9 +162,9 @@ _mts_window_get_cancellable (GtkWidget *widget)
 
   if (self == NULL)
     return NULL;
-  if (self->cancellable == NULL)
-    self->cancellable = g_cancellable_new ();
-  return self->cancellable;
+  if (self->files_cancellable == NULL)
+    self->files_cancellable = g_cancellable_new ();
+  return self->files_cancellable;
 }
 
 static MtsStep
@@ -726,6 +729,7 @@ audit_done_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || MTS_AUDIT (source) != self->audit)
     return;
 
+  g_signal_handlers_disconnect_by_data (self->audit, self);
   g_clear_object (&self->audit);
   g_clear_object (&self->cancellable);
   self->check = CHECK_NONE;
@@ -791,6 +795,8 @@ run_check (MtsWindow *self,
 
   mts_audit_options_init (&options);
   options.probe = kind == CHECK_PROBE;
+  if (self->audit != NULL)
+    g_signal_handlers_disconnect_by_data (self->audit, self);
   g_clear_object (&self->audit);
   self->audit = mts_audit_new (self->resolver, &options);
   g_signal_connect (self->audit, "step-changed", G_CALLBACK (step_changed_cb), self);
@@ -1132,7 +1138,13 @@ mts_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->files_cancellable != NULL)
+    g_cancellable_cancel (self->files_cancellable);
+  g_clear_object (&self->files_cancellable);
   self->check = CHECK_NONE;
+  /* A running audit may still emit ::step-changed: not to this window. */
+  if (self->audit != NULL)
+    g_signal_handlers_disconnect_by_data (self->audit, self);
   /* Quitting (Ctrl+Q) destroys the window without a close request: what
    * is waiting to be saved is saved now. */
   if (self->save_source != 0)
