@@ -92,11 +92,7 @@ cp "$scratch/data/io.github.mtasts.Wizard/domains/example.com.json" "$scratch/fi
 check "importing again stores nothing new" run 1 import --json example.com "$data/good" "$data/mail" "$data/maildir" "$data/bad"
 check "0 new reports" json_is 'j["reports"]' 0
 check "still 13 stored" json_is 'j["stored"]' 13
-check "the reports are unchanged" python3 -c "
-import json, sys
-a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
-assert a['reports'] == b['reports']
-" "$scratch/first.json" "$scratch/data/io.github.mtasts.Wizard/domains/example.com.json"
+check "the project file is unchanged" cmp "$scratch/first.json" "$scratch/data/io.github.mtasts.Wizard/domains/example.com.json"
 check "a clean import exits 0" run 0 import example.com "$data/good/google-mx-array.json"
 check "the text names the project" grep -q 'now holds 13 reports' "$out"
 

@@ -265,11 +265,17 @@ run_import (int    argc,
       if (mts_project_add_report_facts (project, report->organization, report->report_id, facts))
         added++;
     }
-  event = g_strdup_printf (_("Imported %u new TLS reports (%u duplicates, %u files rejected, "
-                             "%u reports for other domains)."),
-                           added, result->duplicates, result->rejected->len, result->elsewhere->len);
-  mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
-  if (!mts_project_store_save (store, project, &error))
+  /* Importing what is already there changes nothing, not even the
+   * timeline.  (A new project was saved when it was created.) */
+  if (added > 0)
+    {
+      event = g_strdup_printf (_("Imported %u new TLS reports (%u duplicates, %u files rejected, "
+                                 "%u reports for other domains)."),
+                               added, result->duplicates, result->rejected->len,
+                               result->elsewhere->len);
+      mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
+    }
+  if (added > 0 && !mts_project_store_save (store, project, &error))
     {
       fprintf (stderr, "mtasts: %s\n", error->message);
       return MTS_EXIT_FAILURE;
