@@ -1084,13 +1084,29 @@ mts_report_result_type_describe (const char  *type,
 
   if (m == NULL)
     {
-      g_autofree char *text = NULL;
+      /* Callers keep these strings like the constant ones, so each unknown
+       * type's sentence is made once and kept; a stranger's report could
+       * name thousands, so only the first few get their own. */
+      static GHashTable *unknown = NULL;
+      G_LOCK_DEFINE_STATIC (unknown);
 
-      text = g_strdup_printf (_("The reporter used the result type “%s”, which RFC 8460 does "
-                                "not define; it is counted as a failure."), type);
-      /* Interned: the set of unknown types is small and callers keep the
-       * strings like the constant ones. */
-      m = g_intern_string (text);
+      G_LOCK (unknown);
+      if (unknown == NULL)
+        unknown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      m = g_hash_table_lookup (unknown, type);
+      if (m == NULL && g_hash_table_size (unknown) < 64)
+        {
+          char *text = g_strdup_printf (_("The reporter used the result type “%s”, which RFC "
+                                          "8460 does not define; it is counted as a failure."),
+                                        type);
+
+          g_hash_table_insert (unknown, g_strdup (type), text);
+          m = text;
+        }
+      G_UNLOCK (unknown);
+      if (m == NULL)
+        m = _("The reporter used a result type that RFC 8460 does not define; it is counted "
+              "as a failure.");
       f = _("Look at the reporter’s documentation, or its contact address in the report, to "
             "learn what it means.");
     }
