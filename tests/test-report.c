@@ -809,6 +809,35 @@ test_import_data (void)
   mts_report_import_data (import, "a.eml", mail, length, result);
   g_assert_cmpuint (result->reports, ==, 1);
   g_assert_cmpuint (result->duplicates, ==, 1);
+  /* "ContentType:" at the top of the mail (a Trustwave gateway): the
+   * multipart body is read under the misspelt header's type. */
+  {
+    static const char top[] =
+      "From: tlsrpt@seg.example\n"
+      "To: tlsrpt@example.com\n"
+      "MIME-Version: 1.0\n"
+      "ContentType: multipart/report; report-type=\"tlsrpt\"; boundary=\"t1\"\n"
+      "\n"
+      "--t1\n"
+      "Content-Type: text/plain\n"
+      "\n"
+      "TLS report.\n"
+      "\n"
+      "--t1\n"
+      "Content-Type: application/tlsrpt+gzip\n"
+      "Content-Transfer-Encoding: base64\n"
+      "\n"
+    "H4sIAAAAAAACA3WQwWrDMAyGX2XobI80XQf1c+TUsYNwnGKwLWPLsCzk3Sun22UwEEj69P8S\n"
+    "aAMqd0z+G9lT0gmjAwMT5ZdpzQQKistUWPtZMFPWJ2EzstMF0120G1RGEXTG/nCPw/imh6s+\n"
+    "vU/DYI64icul+R/VeDaXq8QNdgWWEqOVi2khMKmFoCBT8Na7CuZjezZrv/ysNK+5L6xcQf2y\n"
+    "mSL6JNR9YczBvVqKfXttMWI53EyMQddmrat1aVJK7k+w1BKDuagfyYI+tOL+zod9/9wfDCCc\n"
+    "ykABAAA=\n"
+      "--t1--\n";
+
+    mts_report_import_data (import, "top.eml", top, strlen (top), result);
+    g_assert_cmpuint (result->reports, ==, 2);
+    g_assert_cmpstr (((MtsReport *) result->imported->pdata[1])->organization, ==, "Top Typo");
+  }
   /* A zip archive is named as such. */
   mts_report_import_data (import, "r.zip", "PK\x03\x04rest", 8, result);
   g_assert_cmpuint (result->rejected->len, ==, 1);
