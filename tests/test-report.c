@@ -827,11 +827,11 @@ test_import_data (void)
       "Content-Type: application/tlsrpt+gzip\n"
       "Content-Transfer-Encoding: base64\n"
       "\n"
-    "H4sIAAAAAAACA3WQwWrDMAyGX2XobI80XQf1c+TUsYNwnGKwLWPLsCzk3Sun22UwEEj69P8S\n"
-    "aAMqd0z+G9lT0gmjAwMT5ZdpzQQKistUWPtZMFPWJ2EzstMF0120G1RGEXTG/nCPw/imh6s+\n"
-    "vU/DYI64icul+R/VeDaXq8QNdgWWEqOVi2khMKmFoCBT8Na7CuZjezZrv/ysNK+5L6xcQf2y\n"
-    "mSL6JNR9YczBvVqKfXttMWI53EyMQddmrat1aVJK7k+w1BKDuagfyYI+tOL+zod9/9wfDCCc\n"
-    "ykABAAA=\n"
+      "H4sIAAAAAAACA3WQwWrDMAyGX2XobI80XQf1c+TUsYNwnGKwLWPLsCzk3Sun22UwEEj69P8S\n"
+      "aAMqd0z+G9lT0gmjAwMT5ZdpzQQKistUWPtZMFPWJ2EzstMF0120G1RGEXTG/nCPw/imh6s+\n"
+      "vU/DYI64icul+R/VeDaXq8QNdgWWEqOVi2khMKmFoCBT8Na7CuZjezZrv/ysNK+5L6xcQf2y\n"
+      "mSL6JNR9YczBvVqKfXttMWI53EyMQddmrat1aVJK7k+w1BKDuagfyYI+tOL+zod9/9wfDCCc\n"
+      "ykABAAA=\n"
       "--t1--\n";
 
     mts_report_import_data (import, "top.eml", top, strlen (top), result);
