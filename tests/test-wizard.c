@@ -437,6 +437,23 @@ test_walk (void)
   next (MTS_STEP_PROGRESS);
   shoot_step ("progress");
 
+  /* Large text (150 %), narrow: rows wrap, nothing is cut off. */
+  {
+    GtkSettings *settings = gtk_settings_get_default ();
+    int dpi;
+
+    g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+    g_object_set (settings, "gtk-xft-dpi", 144 * 1024, NULL);
+    g_assert_true (_mts_window_go_to_step (window, MTS_STEP_PUBLISH));
+    resize (400, 800);
+    save_screenshot ("publish-large-text-light-narrow");
+    g_assert_true (_mts_window_go_to_step (window, MTS_STEP_POLICY));
+    save_screenshot ("policy-large-text-light-narrow");
+    g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+    resize (1280, 800);
+    g_assert_true (_mts_window_go_to_step (window, MTS_STEP_PROGRESS));
+  }
+
   /* Narrow, the step list is one tap away, on its own. */
   resize (400, 800);
   g_assert_true (adw_leaflet_get_folded (_mts_window_get_leaflet (window)));
