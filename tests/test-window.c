@@ -5,8 +5,10 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "app/mts-application.h"
+#include "app/mts-preferences-window.h"
 #include "app/mts-window-private.h"
 #include "mts-ui-test.h"
 
@@ -170,6 +172,98 @@ test_size_remembered (void)
   g_assert_cmpint (height, ==, 700);
 }
 
+static char *
+make_ca_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mts-ca-XXXXXX", &error);
+  g_autofree char *pki = g_test_build_filename (G_TEST_DIST, "world", "pki.sh", NULL);
+  const char *argv[] = { pki, dir, "ca", NULL };
+  int status = -1;
+
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_build_filename (dir, "ca.pem", NULL);
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.mtasts.Wizard");
+  MtsResolver *resolver = mts_application_get_resolver (app);
+  MtsPreferencesWindow *prefs;
+  GtkEditable *dns;
+  g_autofree char *server = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *ca_path = make_ca_file ();
+  g_autofree char *app_ca = NULL;
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GFile) ca = g_file_new_for_path (ca_path);
+  g_autoptr(GFile) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  g_assert_nonnull (resolver);
+
+  prefs = mts_preferences_window_new (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (prefs));
+  mts_ui_test_wait_for (is_mapped, prefs, "the preferences to be shown");
+  dns = GTK_EDITABLE (_mts_preferences_window_get_dns_row (prefs));
+
+  /* A typo is refused with a message, and nothing is saved. */
+  gtk_editable_set_text (dns, "not a server");
+  g_signal_emit_by_name (dns, "apply");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_mts_preferences_window_get_dns_message (prefs))));
+  stored = g_settings_get_string (settings, "dns-server");
+  g_assert_cmpstr (stored, ==, "");
+  mts_ui_test_save_screenshot (GTK_WIDGET (prefs), "preferences-bad-dns");
+
+  /* A server is saved, and the application's resolver asks it at once. */
+  gtk_editable_set_text (dns, " 127.0.0.1:5353 ");
+  g_signal_emit_by_name (dns, "apply");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_mts_preferences_window_get_dns_message (prefs))));
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "dns-server");
+  g_assert_cmpstr (stored, ==, "127.0.0.1:5353");
+  server = mts_resolver_dup_server (resolver);
+  g_assert_cmpstr (server, ==, "127.0.0.1:5353");
+
+  /* Empty: the system's again. */
+  gtk_editable_set_text (dns, "");
+  g_signal_emit_by_name (dns, "apply");
+  g_clear_pointer (&server, g_free);
+  server = mts_resolver_dup_server (resolver);
+  g_assert_null (server);
+
+  /* A file that holds no certificate is refused with a message. */
+  fd = g_file_open_tmp ("mts-not-a-ca-XXXXXX.pem", &bad_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (fd, "not a certificate\n", 18), ==, 18);
+  close (fd);
+  bad = g_file_new_for_path (bad_path);
+  g_assert_false (_mts_preferences_window_set_ca_file (prefs, bad));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_mts_preferences_window_get_ca_message (prefs))));
+  g_assert_null (mts_application_dup_ca_file (app));
+
+  /* A CA certificate is saved, and the checks use it. */
+  g_assert_true (_mts_preferences_window_set_ca_file (prefs, ca));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_mts_preferences_window_get_ca_message (prefs))));
+  app_ca = mts_application_dup_ca_file (app);
+  g_assert_cmpstr (app_ca, ==, ca_path);
+  mts_ui_test_save_screenshot (GTK_WIDGET (prefs), "preferences");
+
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "preferences.remove-ca", NULL);
+  g_assert_null (mts_application_dup_ca_file (app));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  mts_ui_test_drain ();
+  g_unlink (bad_path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -201,6 +295,7 @@ main (int    argc,
   g_test_add_func ("/mts/window/bad-domains", test_bad_domains);
   g_test_add_func ("/mts/window/screenshots", test_screenshots);
   g_test_add_func ("/mts/window/good-domains", test_good_domains);
+  g_test_add_func ("/mts/window/preferences", test_preferences);
   g_test_add_func ("/mts/window/size-remembered", test_size_remembered);
 
   status = g_test_run ();

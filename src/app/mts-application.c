@@ -6,13 +6,22 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "net/mts-gresolver.h"
+#include "net/mts-resolver.h"
 #include "mts-application.h"
+#include "mts-preferences-window.h"
 #include "mts-resources.h"
 #include "mts-window.h"
 
 struct _MtsApplication
 {
   AdwApplication parent_instance;
+
+  GSettings *settings;
+  /* Every check of every window asks through this one resolver, and so
+   * does GIO (the policy fetch), so the DNS server preference applies to
+   * all of them at once. */
+  MtsResolver *resolver;
 };
 
 G_DEFINE_FINAL_TYPE (MtsApplication, mts_application, ADW_TYPE_APPLICATION)
@@ -56,6 +65,31 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (mts_preferences_window_new (parent)));
+}
+
+static void
+dns_server_changed_cb (MtsApplication *self)
+{
+  g_autofree char *server = g_settings_get_string (self->settings, "dns-server");
+  g_autoptr(GError) error = NULL;
+
+  /* The preferences window only saves a server the resolver accepts; a
+   * value set behind its back that it refuses means the system's. */
+  if (!mts_resolver_set_server (self->resolver, server[0] != '\0' ? server : NULL, &error))
+    {
+      g_warning ("Ignoring the DNS server setting “%s”: %s", server, error->message);
+      mts_resolver_set_server (self->resolver, NULL, NULL);
+    }
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -65,6 +99,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
   { .name = "quit", .activate = quit_action },
 };
 
@@ -74,7 +109,18 @@ mts_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  MtsApplication *self = MTS_APPLICATION (app);
+
   G_APPLICATION_CLASS (mts_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new ("io.github.mtasts.Wizard");
+  self->resolver = mts_resolver_new ();
+  g_signal_connect_object (self->settings, "changed::dns-server",
+                           G_CALLBACK (dns_server_changed_cb), self, G_CONNECT_SWAPPED);
+  dns_server_changed_cb (self);
+  mts_resolver_install_default (self->resolver);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -83,8 +129,21 @@ mts_application_startup (GApplication *app)
 }
 
 static void
+mts_application_dispose (GObject *object)
+{
+  MtsApplication *self = MTS_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->resolver);
+
+  G_OBJECT_CLASS (mts_application_parent_class)->dispose (object);
+}
+
+static void
 mts_application_class_init (MtsApplicationClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = mts_application_dispose;
+
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = mts_application_activate;
@@ -98,6 +157,39 @@ mts_application_class_init (MtsApplicationClass *klass)
 static void
 mts_application_init (MtsApplication *self)
 {
+}
+
+/**
+ * mts_application_get_resolver:
+ *
+ * Returns: (transfer none): the resolver every check asks, set up from the
+ * DNS server preference; %NULL before the application started.
+ */
+MtsResolver *
+mts_application_get_resolver (MtsApplication *self)
+{
+  g_return_val_if_fail (MTS_IS_APPLICATION (self), NULL);
+
+  return self->resolver;
+}
+
+/**
+ * mts_application_dup_ca_file:
+ *
+ * Returns: (transfer full) (nullable): the private CA file the checks trust
+ * besides the system's, or %NULL.
+ */
+char *
+mts_application_dup_ca_file (MtsApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MTS_IS_APPLICATION (self), NULL);
+
+  if (self->settings == NULL)
+    return NULL;
+  path = g_settings_get_string (self->settings, "ca-file");
+  return path[0] != '\0' ? g_steal_pointer (&path) : NULL;
 }
 
 MtsApplication *

@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "net/mts-resolver.h"
+
 G_BEGIN_DECLS
 
 #define MTS_TYPE_APPLICATION (mts_application_get_type ())
@@ -11,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (MtsApplication, mts_application, MTS, APPLICATION, AdwApplication)
 
 MtsApplication *mts_application_new  (void);
+MtsResolver    *mts_application_get_resolver (MtsApplication *self);
+char           *mts_application_dup_ca_file  (MtsApplication *self);
 int             mts_application_main (int    argc,
                                       char **argv);
 

@@ -785,16 +785,28 @@ static void
 run_check (MtsWindow *self,
            CheckKind  kind)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *ca_file = NULL;
   MtsAuditOptions options;
 
   g_return_if_fail (self->model != NULL);
 
   cancel_check (self);
   if (self->resolver == NULL)
-    self->resolver = mts_resolver_new ();
+    {
+      /* The application's resolver follows the DNS server preference; a
+       * window without the application (a test) asks through its own. */
+      MtsResolver *shared = MTS_IS_APPLICATION (app)
+                              ? mts_application_get_resolver (MTS_APPLICATION (app)) : NULL;
+
+      self->resolver = shared != NULL ? g_object_ref (shared) : mts_resolver_new ();
+    }
 
   mts_audit_options_init (&options);
   options.probe = kind == CHECK_PROBE;
+  if (MTS_IS_APPLICATION (app))
+    ca_file = mts_application_dup_ca_file (MTS_APPLICATION (app));
+  options.ca_file = ca_file;
   if (self->audit != NULL)
     g_signal_handlers_disconnect_by_data (self->audit, self);
   g_clear_object (&self->audit);
