@@ -871,7 +871,9 @@ test_lone_surrogate (void)
   root = json_from (text);
   json_object_set_string_member (json_node_get_object (root), "future", "SURROGATE");
   json_generator_set_root (generator, root);
-  with_surrogates = g_string_new (json_generator_to_data (generator, NULL));
+  g_free (text);
+  text = json_generator_to_data (generator, NULL);
+  with_surrogates = g_string_new (text);
   g_string_replace (with_surrogates, "SURROGATE", "a\\ud800b", 0);
   g_string_replace (with_surrogates, "\"Org\"", "\"O\\udc00rg\"", 0);
   loaded = mts_project_load_from_data (with_surrogates->str, with_surrogates->len, &error);
