@@ -104,9 +104,6 @@ print_json (MtsTxtKind          kind,
             GPtrArray          *diagnostics)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "kind");
@@ -124,11 +121,7 @@ print_json (MtsTxtKind          kind,
   mts_diagnostics_to_json (diagnostics, builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  printf ("%s\n", text);
+  _mts_cli_print_json (builder);
 }
 
 static void
