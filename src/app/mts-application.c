@@ -192,6 +192,45 @@ mts_application_dup_ca_file (MtsApplication *self)
   return path[0] != '\0' ? g_steal_pointer (&path) : NULL;
 }
 
+/**
+ * mts_application_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the app's settings; %NULL before
+ * startup.
+ */
+GSettings *
+mts_application_get_settings (MtsApplication *self)
+{
+  g_return_val_if_fail (MTS_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * mts_application_get_readiness_thresholds:
+ * @thresholds: (out caller-allocates): filled from the settings
+ *
+ * The readiness thresholds as the user set them; the defaults of
+ * mts_readiness_thresholds_init() before startup.
+ */
+void
+mts_application_get_readiness_thresholds (MtsApplication         *self,
+                                          MtsReadinessThresholds *thresholds)
+{
+  g_return_if_fail (MTS_IS_APPLICATION (self));
+  g_return_if_fail (thresholds != NULL);
+
+  mts_readiness_thresholds_init (thresholds);
+  if (self->settings == NULL)
+    return;
+  thresholds->testing_days = g_settings_get_uint (self->settings, "readiness-testing-days");
+  thresholds->min_reporters = g_settings_get_uint (self->settings, "readiness-min-reporters");
+  thresholds->min_report_days = g_settings_get_uint (self->settings, "readiness-min-report-days");
+  thresholds->recent_days = g_settings_get_uint (self->settings, "readiness-recent-days");
+  thresholds->max_other_failures = g_settings_get_double (self->settings, "readiness-max-other-failures");
+  thresholds->cert_min_days = g_settings_get_uint (self->settings, "readiness-cert-min-days");
+}
+
 MtsApplication *
 mts_application_new (void)
 {

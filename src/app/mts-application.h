@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "core/mts-readiness.h"
 #include "net/mts-resolver.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,9 @@ G_DECLARE_FINAL_TYPE (MtsApplication, mts_application, MTS, APPLICATION, AdwAppl
 MtsApplication *mts_application_new  (void);
 MtsResolver    *mts_application_get_resolver (MtsApplication *self);
 char           *mts_application_dup_ca_file  (MtsApplication *self);
+GSettings      *mts_application_get_settings (MtsApplication *self);
+void            mts_application_get_readiness_thresholds (MtsApplication         *self,
+                                                          MtsReadinessThresholds *thresholds);
 int             mts_application_main (int    argc,
                                       char **argv);
 

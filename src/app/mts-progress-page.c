@@ -10,7 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "mts-progress-page.h"
+#include "mts-readiness-view.h"
+#include "mts-reports-view.h"
 #include "mts-rows.h"
+#include "mts-timeline-view.h"
 #include "mts-window-private.h"
 
 struct _MtsProgressPage
@@ -20,6 +23,9 @@ struct _MtsProgressPage
   GtkListBox *state_list;
   GtkListBox *published_list;
   GtkListBox *next_list;
+  MtsReadinessView *readiness_view;
+  MtsReportsView *reports_view;
+  MtsTimelineView *timeline_view;
 };
 
 G_DEFINE_FINAL_TYPE (MtsProgressPage, mts_progress_page, ADW_TYPE_BIN)
@@ -67,6 +73,9 @@ mts_progress_page_set_project (MtsProgressPage *self,
   mts_list_box_remove_all (self->state_list);
   mts_list_box_remove_all (self->published_list);
   mts_list_box_remove_all (self->next_list);
+  mts_readiness_view_set_project (self->readiness_view, project);
+  mts_reports_view_set_project (self->reports_view, project);
+  mts_timeline_view_set_project (self->timeline_view, project);
   if (project == NULL)
     return;
 
@@ -120,10 +129,17 @@ mts_progress_page_class_init (MtsProgressPageClass *klass)
 
   object_class->dispose = mts_progress_page_dispose;
 
+  g_type_ensure (MTS_TYPE_READINESS_VIEW);
+  g_type_ensure (MTS_TYPE_REPORTS_VIEW);
+  g_type_ensure (MTS_TYPE_TIMELINE_VIEW);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/mts-progress-page.ui");
   gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, state_list);
   gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, published_list);
   gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, next_list);
+  gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, readiness_view);
+  gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, reports_view);
+  gtk_widget_class_bind_template_child (widget_class, MtsProgressPage, timeline_view);
 }
 
 static void
