@@ -17,9 +17,17 @@ while IFS= read -r command; do
   check "the manual page has a section for “$command”" grep -qx ".SS ${command//-/\\\\-}" "$manpage"
 done <<<"$commands"
 check "the manual page documents --dns-server of check" grep -qF '\-\-dns\-server' "$manpage"
-warnings=$(groff -man -Tutf8 -ww -z "$manpage" 2>&1)
-if [ -z "$warnings" ]; then ok "groff reads the manual page without a warning"; else not_ok "groff reads the manual page without a warning" "$warnings"; fi
-check "the manual page renders" sh -c "groff -man -Tutf8 '$manpage' 2>/dev/null | col -bx | grep -q 'EXIT STATUS'"
+# Rendering needs groff and col (Debian packages groff-base and bsdextrautils),
+# which a Flatpak SDK may lack: then only these two checks skip.
+if command -v groff >/dev/null 2>&1 && command -v col >/dev/null 2>&1; then
+  warnings=$(groff -man -Tutf8 -ww -z "$manpage" 2>&1)
+  if [ -z "$warnings" ]; then ok "groff reads the manual page without a warning"; else not_ok "groff reads the manual page without a warning" "$warnings"; fi
+  check "the manual page renders" sh -c "groff -man -Tutf8 '$manpage' 2>/dev/null | col -bx | grep -q 'EXIT STATUS'"
+else
+  for what in "groff reads the manual page without a warning" "the manual page renders"; do
+    n=$((n + 1)); echo "ok $n - $what # SKIP needs groff and col (groff-base, bsdextrautils)"
+  done
+fi
 
 # complete WORDS...: what the completion offers for the last word.
 complete_words () {

@@ -16,6 +16,7 @@
 #include "core/mts-diagnostic.h"
 #include "net/mts-policy-fetch.h"
 #include "mts-test-memory.h"
+#include "mts-test-needs.h"
 
 #define GOOD_HOST "mta-sts.good.localhost"
 #define OTHER_HOST "mta-sts.other.localhost"
@@ -1070,9 +1071,13 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *certtool = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* The server certificates come from tests/world/pki.sh. */
+  if ((certtool = g_find_program_in_path ("certtool")) == NULL)
+    mts_test_skip_all ("needs certtool (GnuTLS tools, Debian package gnutls-bin)");
 
   pki_dir = g_dir_make_tmp ("mts-policy-fetch-XXXXXX", &error);
   g_assert_no_error (error);

@@ -2,33 +2,52 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # run.sh: runs one command inside a fresh private test world and always tears the world down.
 #
-# Usage: run.sh [--tap] CMD [ARGS...]
+# Usage: run.sh [--tap] [--needs PROGRAM]... CMD [ARGS...]
 #   Builds a world in a new temporary directory DIR (world.sh up), runs CMD inside its network
 #   namespace with MTS_WORLD_DIR=DIR and MTS_WORLD_CA=DIR/ca.pem, tears the world down (also on
 #   failure and Ctrl-C) and exits with CMD's status.
 #   Without root it prints one line and exits 77 (the "skipped" code of meson and automake);
 #   with --tap, for meson tests with protocol 'tap', it prints a TAP skip plan and exits 0.
+#   So it does when a program that the world (iproute2, certtool, dnsmasq, postfix, nginx, dig,
+#   /usr/bin/python3) or CMD (each --needs PROGRAM) uses is missing, as in a Flatpak build.
 #   MTS_WORLD_KEEP=1 keeps DIR (configs and logs) after the run for a look.
 set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tap=no
+needs=(ip certtool dnsmasq postfix nginx dig /usr/bin/python3)
 if [ "${1:-}" = --tap ]; then
   tap=yes
   shift
 fi
+while [ "${1:-}" = --needs ] && [ $# -ge 2 ]; do
+  needs+=("$2")
+  shift 2
+done
 if [ $# -eq 0 ]; then
-  echo "usage: run.sh [--tap] CMD [ARGS...]" >&2
+  echo "usage: run.sh [--tap] [--needs PROGRAM]... CMD [ARGS...]" >&2
   exit 2
 fi
 
-if [ "$(id -u)" != 0 ]; then
+# skip REASON: one line, in the form the caller reads.
+skip ()
+{
   if [ $tap = yes ]; then
-    echo "1..0 # SKIP the test world needs root (network namespaces)"
+    echo "1..0 # SKIP $1"
     exit 0
   fi
-  echo "SKIP: the test world needs root (network namespaces)"
+  echo "SKIP: $1"
   exit 77
+}
+[ "$(id -u)" = 0 ] || skip "the test world needs root (network namespaces)"
+missing=()
+for need in "${needs[@]}"; do
+  command -v "$need" >/dev/null 2>&1 || missing+=("$need")
+done
+[ ${#missing[@]} -eq 0 ] || skip "the test world needs ${missing[*]} (build-aux/packages.txt)"
+# Root inside a container or a Flatpak build may still lack the right to make namespaces.
+if command -v unshare >/dev/null 2>&1 && ! unshare --net true 2>/dev/null; then
+  skip "the test world needs network namespaces, which this root may not make"
 fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mtsw.XXXXXX") || exit 1

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mts-test-needs.h: a test program that needs a tool the machine lacks skips
+ * as a whole, in one TAP line that names the tool.
+ *
+ * CI installs every tool (build-aux/packages.txt), so nothing skips there;
+ * a Flatpak build runs the tests inside the GNOME SDK, which has no
+ * certtool, dnsmasq or Python of Debian's, and there they skip. */
+#pragma once
+
+#include <stdlib.h>
+
+#include <glib.h>
+
+/**
+ * mts_test_find_program:
+ * @name: a program's name
+ * @fallback: (nullable): where Debian puts it when it is outside a normal
+ *   user's PATH (/usr/sbin/dnsmasq), or %NULL
+ *
+ * Returns: (transfer full) (nullable): the program's path, or %NULL
+ */
+static inline char *
+mts_test_find_program (const char *name,
+                       const char *fallback)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL && fallback != NULL && g_file_test (fallback, G_FILE_TEST_IS_EXECUTABLE))
+    path = g_strdup (fallback);
+  return path;
+}
+
+/**
+ * mts_test_skip_all:
+ * @reason: what is missing, e.g. "needs certtool (GnuTLS tools)"
+ *
+ * Ends a TAP test program with nothing run: one plan line with the reason,
+ * which meson counts as a skipped test.  For use before g_test_run().
+ */
+G_GNUC_NORETURN static inline void
+mts_test_skip_all (const char *reason)
+{
+  g_print ("1..0 # SKIP %s\n", reason);
+  exit (0);
+}
