@@ -59,7 +59,16 @@ typedef struct
   GHashTable *seen;           /* dedup keys */
   GHashTable *visited;        /* "DEV:INODE" of folders entered in this pass */
   GCancellable *cancellable;
-  GZlibDecompressor *decompressor;  /* reused for every gzip */
+  /* Reused for every file of the run: thousands of small reports would
+   * otherwise each make and free a parser, a zlib window and buffers of a
+   * few kilobytes (and each such malloc() makes glibc tidy up the small
+   * blocks the previous JSON tree left). */
+  GZlibDecompressor *decompressor;
+  JsonParser *parser;
+  GMimeParser *mime_parser;
+  GByteArray *content;        /* the file being read */
+  GByteArray *part;           /* a mail's report part, decoded */
+  GByteArray *plain;          /* gunzipped */
   gboolean counting;
   guint total;
   guint done;
@@ -252,17 +261,50 @@ is_json (const char *data,
   return i < length && (data[i] == '{' || data[i] == '[');
 }
 
+/* Buffers of the run: kept from file to file, emptied, and grown to
+ * @size bytes (their length is then @size, to be written into). */
+static GByteArray *
+reuse_buffer (GByteArray **buffer,
+              gsize        size)
+{
+  if (*buffer == NULL)
+    *buffer = g_byte_array_sized_new ((guint) size);
+  g_byte_array_set_size (*buffer, (guint) size);
+  return *buffer;
+}
+
+/* After a large file, its buffer goes: one 20 MB report must not hold
+ * 20 MB for the rest of the run. */
+static void
+trim_buffer (GByteArray **buffer)
+{
+  if (*buffer != NULL && (*buffer)->len > 1024 * 1024)
+    g_clear_pointer (buffer, g_byte_array_unref);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->decompressor);
+  g_clear_object (&run->parser);
+  g_clear_object (&run->mime_parser);
+  g_clear_pointer (&run->content, g_byte_array_unref);
+  g_clear_pointer (&run->part, g_byte_array_unref);
+  g_clear_pointer (&run->plain, g_byte_array_unref);
+}
+
 /* Gunzips at most MTS_REPORT_MAX_EXPANDED bytes: a small file that expands
  * to gigabytes (a gzip bomb) is stopped there.  GIO's zlib converter is
  * driven directly, and one is kept for the whole run: thousands of small
- * reports would otherwise each set up and free zlib's 32 KiB window. */
+ * reports would otherwise each set up and free zlib's 32 KiB window.
+ * Returns: (transfer none): run->plain, valid until the next gunzip */
 static GByteArray *
 gunzip (Run          *run,
         const char   *data,
         gsize         length,
         GError      **error)
 {
-  g_autoptr(GByteArray) out = NULL;
+  GByteArray *out;
   gsize in_pos = 0, out_len = 0, initial;
 
   if (run->decompressor == NULL)
@@ -270,8 +312,7 @@ gunzip (Run          *run,
   g_converter_reset (G_CONVERTER (run->decompressor));
   /* Reports compress about tenfold; the buffer doubles when that is short. */
   initial = MAX (16 * 1024, MIN (length * 8, 1024 * 1024));
-  out = g_byte_array_sized_new ((guint) initial);
-  g_byte_array_set_size (out, (guint) initial);
+  out = reuse_buffer (&run->plain, initial);
 
   for (;;)
     {
@@ -325,7 +366,7 @@ gunzip (Run          *run,
         }
     }
   g_byte_array_set_size (out, (guint) out_len);
-  return g_steal_pointer (&out);
+  return out;
 
 bomb:
   g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_GZIP_BOMB,
@@ -342,15 +383,18 @@ read_report_bytes (Run          *run,
                    gsize         length,
                    GError      **error)
 {
+  if (run->parser == NULL)
+    run->parser = json_parser_new ();
   if (is_gzip (data, length))
     {
-      g_autoptr(GByteArray) plain = gunzip (run, data, length, error);
+      GByteArray *plain = gunzip (run, data, length, error);
 
       if (plain == NULL)
         return NULL;
-      return mts_report_parse ((const char *) plain->data, plain->len, error);
+      return mts_report_parse_with_parser (run->parser, (const char *) plain->data, plain->len,
+                                           error);
     }
-  return mts_report_parse (data, length, error);
+  return mts_report_parse_with_parser (run->parser, data, length, error);
 }
 
 static gboolean
@@ -440,9 +484,11 @@ collect_parts (GMimeObject *object,
     g_ptr_array_add (candidates->likely, object);
 }
 
-/* The decoded content of a part, bounded. */
+/* The decoded content of a part, bounded.
+ * Returns: (transfer none): run->part, valid until the next part */
 static GByteArray *
-decode_part (GMimePart  *part,
+decode_part (Run        *run,
+             GMimePart  *part,
              GError    **error)
 {
   GMimeDataWrapper *content = g_mime_part_get_content (part);
@@ -450,27 +496,24 @@ decode_part (GMimePart  *part,
   GByteArray *bytes;
   GMimeStream *raw;
 
+  bytes = reuse_buffer (&run->part, 0);
   if (content == NULL)
-    return g_byte_array_new ();
+    return bytes;
   raw = g_mime_data_wrapper_get_stream (content);
   if (raw != NULL && g_mime_stream_length (raw) > (gint64) MAX_ENCODED_PART)
     goto too_large;
 
-  decoded = g_mime_stream_mem_new ();
+  /* Decoded into the run's buffer, which the stream must not free. */
+  decoded = g_mime_stream_mem_new_with_byte_array (bytes);
+  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (decoded), FALSE);
   if (g_mime_data_wrapper_write_to_stream (content, decoded) < 0)
     {
       g_set_error (error, MTS_REPORT_ERROR, MTS_REPORT_ERROR_IO,
                    _("The report attached to this mail could not be decoded."));
       return NULL;
     }
-  /* The stream empties its array when it goes, whoever else holds it. */
-  bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (decoded));
-  g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (decoded), FALSE);
   if (bytes->len > MTS_REPORT_MAX_PART_SIZE)
-    {
-      g_byte_array_unref (bytes);
-      goto too_large;
-    }
+    goto too_large;
   return bytes;
 
 too_large:
@@ -482,11 +525,12 @@ too_large:
 }
 
 /* A top-level "ContentType:" leaves GMime with one text part holding the
- * whole multipart body: parse that body again under the right type. */
+ * whole multipart body: parse that body again under the right type.
+ * @top: the mail (a message, or its top part); @body: its content */
 static GMimeObject *
-reparse_misspelt_body (GMimeMessage *message)
+reparse_misspelt_body (GMimeObject *top,
+                       GMimeObject *body)
 {
-  GMimeObject *body = g_mime_message_get_mime_part (message);
   g_autoptr(GMimeContentType) type = NULL;
   g_autoptr(GMimeStream) cat = NULL;
   g_autoptr(GMimeStream) header = NULL;
@@ -497,7 +541,7 @@ reparse_misspelt_body (GMimeMessage *message)
   GMimeStream *raw;
 
   if (body == NULL || !GMIME_IS_PART (body) ||
-      (type = misspelt_content_type (GMIME_OBJECT (message))) == NULL ||
+      (type = misspelt_content_type (top)) == NULL ||
       (content = g_mime_part_get_content (GMIME_PART (body))) == NULL ||
       (raw = g_mime_data_wrapper_get_stream (content)) == NULL)
     return NULL;
@@ -513,20 +557,22 @@ reparse_misspelt_body (GMimeMessage *message)
   return g_mime_parser_construct_part (parser, NULL);
 }
 
+/* One mail: @top is the message, or for a mail alone in its file the
+ * entity GMime read without making a message of it; @body its content. */
 static void
 read_message (Run          *run,
               const char   *file,
               const char   *label,
-              GMimeMessage *message)
+              GMimeObject  *top,
+              GMimeObject  *body)
 {
   g_autoptr(GPtrArray) exact = g_ptr_array_new ();
   g_autoptr(GPtrArray) likely = g_ptr_array_new ();
-  g_autoptr(GMimeObject) reparsed = reparse_misspelt_body (message);
+  g_autoptr(GMimeObject) reparsed = reparse_misspelt_body (top, body);
   Candidates candidates = { exact, likely };
   gboolean found = FALSE;
 
-  collect_parts (reparsed != NULL ? reparsed : g_mime_message_get_mime_part (message),
-                 &candidates, 0);
+  collect_parts (reparsed != NULL ? reparsed : body, &candidates, 0);
 
   /* The registered types, when a mail has them, are the report; the
    * others only when it has none. */
@@ -535,7 +581,7 @@ read_message (Run          *run,
       for (guint i = 0; i < exact->len; i++)
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(GByteArray) bytes = decode_part (exact->pdata[i], &error);
+          GByteArray *bytes = decode_part (run, exact->pdata[i], &error);
           MtsReport *report = NULL;
 
           if (bytes != NULL)
@@ -551,7 +597,7 @@ read_message (Run          *run,
   for (guint i = 0; i < likely->len; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GByteArray) bytes = decode_part (likely->pdata[i], &error);
+      GByteArray *bytes = decode_part (run, likely->pdata[i], &error);
       MtsReport *report;
 
       if (bytes == NULL)
@@ -590,10 +636,33 @@ read_mails (Run         *run,
             GMimeStream *stream,
             gboolean     mbox)
 {
-  g_autoptr(GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeParser *parser;
   guint n = 0;
 
+  /* One parser for the run, and with it its read buffer. */
+  if (run->mime_parser == NULL)
+    run->mime_parser = g_mime_parser_new ();
+  parser = run->mime_parser;
+  g_mime_parser_init_with_stream (parser, stream);
   g_mime_parser_set_format (parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+  /* A mail alone is read as a MIME entity: a GMimeMessage would also
+   * parse its addresses, dates and subject, which are not looked at. */
+  if (!mbox)
+    {
+      g_autoptr(GMimeObject) entity = g_mime_parser_construct_part (parser, NULL);
+
+      if (entity == NULL)
+        {
+          g_autoptr(GError) error = g_error_new (MTS_REPORT_ERROR, MTS_REPORT_ERROR_NOT_JSON,
+                                                 _("This file is not a TLS report: it is "
+                                                   "neither JSON, gzip nor a mail."));
+
+          reject (run, file, NULL, error);
+          return;
+        }
+      read_message (run, file, NULL, entity, entity);
+      return;
+    }
   while (!g_mime_parser_eos (parser))
     {
       g_autoptr(GMimeMessage) message = g_mime_parser_construct_message (parser, NULL);
@@ -614,7 +683,7 @@ read_mails (Run         *run,
       n++;
       if (mbox)
         label = g_strdup_printf (_("Mail %u"), n);
-      read_message (run, file, label, message);
+      read_message (run, file, label, GMIME_OBJECT (message), g_mime_message_get_mime_part (message));
       if (!mbox || g_cancellable_is_cancelled (run->cancellable))
         break;
     }
@@ -662,7 +731,15 @@ read_bytes (Run        *run,
       g_autoptr(GMimeStream) stream = NULL;
 
       mts_report_mime_init ();
-      stream = g_mime_stream_mem_new_with_buffer (data, length);
+      /* The file read by read_file() is parsed where it is, not copied. */
+      if (run->content != NULL && data == (const char *) run->content->data &&
+          length == run->content->len)
+        {
+          stream = g_mime_stream_mem_new_with_byte_array (run->content);
+          g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
+        }
+      else
+        stream = g_mime_stream_mem_new_with_buffer (data, length);
       read_mails (run, file, stream, memcmp (data, "From ", MIN (length, 5)) == 0);
       return;
     }
@@ -671,27 +748,32 @@ read_bytes (Run        *run,
   reject (run, file, NULL, error);
 }
 
+/* What is read of a file first: all of nearly every report, and enough
+ * to tell an mbox (streamed from the file instead) from the rest. */
+#define FIRST_READ ((gsize) 64 * 1024)
+
+/* @size: the file's size if known, or -1 */
 static void
-read_file (Run   *run,
-           GFile *file,
-           goffset size)
+read_file (Run     *run,
+           GFile   *file,
+           goffset  size)
 {
   g_autofree char *name = g_file_get_parse_name (file);
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
-  char head[5];
+  GByteArray *content;
   gsize length = 0;
 
   run->result->files++;
+  content = reuse_buffer (&run->content, FIRST_READ);
   if ((stream = g_file_read (file, run->cancellable, &error)) == NULL ||
-      !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head, &length,
+      !g_input_stream_read_all (G_INPUT_STREAM (stream), content->data, content->len, &length,
                                 run->cancellable, &error))
     goto unreadable;
 
   /* An mbox may hold years of mail: GMime reads it from the file, one mail
    * at a time, and each report part is bounded on its own. */
-  if (length == 5 && memcmp (head, "From ", 5) == 0)
+  if (length >= 5 && memcmp (content->data, "From ", 5) == 0)
     {
       g_autoptr(GMimeStream) mime_stream = NULL;
 
@@ -713,27 +795,34 @@ read_file (Run   *run,
       return;
     }
 
-  {
-    gsize rest = 0;
+  /* The rest, to one byte past the limit: the size need not be known, and
+   * a file that grows while it is read is still bounded. */
+  while (length == content->len && length <= MTS_REPORT_MAX_PART_SIZE)
+    {
+      gsize rest = 0;
 
-    data = g_malloc ((gsize) size + sizeof head + 1);
-    memcpy (data, head, length);
-    /* One byte more than the size said: a file that grew is still bounded. */
-    if (!g_input_stream_read_all (G_INPUT_STREAM (stream), data + length,
-                                  (gsize) size + 1, &rest, run->cancellable, &error))
-      goto unreadable;
-    length += rest;
-    if (length > MTS_REPORT_MAX_PART_SIZE)
-      {
-        error = g_error_new (MTS_REPORT_ERROR, MTS_REPORT_ERROR_TOO_LARGE,
-                             _("The file is larger than %u MB; no real report is that large, "
-                               "so it was not read."),
-                             (guint) (MTS_REPORT_MAX_PART_SIZE / (1024 * 1024)));
-        reject (run, name, NULL, error);
-        return;
-      }
-  }
-  read_bytes (run, name, data, length);
+      g_byte_array_set_size (content, (guint) MIN (content->len * 2, MTS_REPORT_MAX_PART_SIZE + 1));
+      if (!g_input_stream_read_all (G_INPUT_STREAM (stream), content->data + length,
+                                    content->len - length, &rest, run->cancellable, &error))
+        goto unreadable;
+      length += rest;
+    }
+  g_clear_object (&stream);
+  if (length > MTS_REPORT_MAX_PART_SIZE)
+    {
+      error = g_error_new (MTS_REPORT_ERROR, MTS_REPORT_ERROR_TOO_LARGE,
+                           _("The file is larger than %u MB; no real report is that large, "
+                             "so it was not read."),
+                           (guint) (MTS_REPORT_MAX_PART_SIZE / (1024 * 1024)));
+      reject (run, name, NULL, error);
+      trim_buffer (&run->content);
+      return;
+    }
+  g_byte_array_set_size (content, (guint) length);
+  read_bytes (run, name, (const char *) content->data, length);
+  trim_buffer (&run->content);
+  trim_buffer (&run->part);
+  trim_buffer (&run->plain);
   return;
 
 unreadable:
@@ -796,15 +885,30 @@ static const char *const walk_attributes =
   G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_NAME ","
   G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE;
 
+/* In a folder only the name and type: GIO then takes them from the folder
+ * listing without a stat() per file.  A file's size is not needed (its
+ * reading is bounded), and a folder's identity is asked for when it is
+ * entered. */
+static const char *const folder_attributes =
+  G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_NAME;
+
+static const char *const identity_attributes =
+  G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE;
+
 static gboolean
 enter_folder (Run       *run,
               GFileInfo *info,
               GFile     *folder)
 {
+  g_autoptr(GFileInfo) identity = NULL;
   char *key;
 
   /* Symbolic links are followed, so a link to a parent folder would loop:
    * each folder is entered once per pass. */
+  if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_INODE) &&
+      (identity = g_file_query_info (folder, identity_attributes, G_FILE_QUERY_INFO_NONE,
+                                     run->cancellable, NULL)) != NULL)
+    info = identity;
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_INODE))
     key = g_strdup_printf ("%u:%" G_GUINT64_FORMAT,
                            g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE),
@@ -840,7 +944,7 @@ walk_folder (Run   *run,
 {
   g_autoptr(GFileEnumerator) enumerator = NULL;
 
-  enumerator = g_file_enumerate_children (folder, walk_attributes, G_FILE_QUERY_INFO_NONE,
+  enumerator = g_file_enumerate_children (folder, folder_attributes, G_FILE_QUERY_INFO_NONE,
                                           run->cancellable, NULL);
   if (enumerator == NULL)
     return;
@@ -880,7 +984,9 @@ walk (Run       *run,
         run->total++;
       else
         {
-          read_file (run, file, g_file_info_get_size (info));
+          read_file (run, file,
+                     g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
+                     ? g_file_info_get_size (info) : -1);
           file_done (run);
         }
       break;
@@ -954,7 +1060,7 @@ run_files (MtsReportImport  *self,
         report_progress (&run);
     }
   g_hash_table_unref (run.seen);
-  g_clear_object (&run.decompressor);
+  run_clear (&run);
 
   /* A pending progress callback holds the run: wait for it to be handled
    * (it only reads counters) before the run goes away. */
@@ -1116,7 +1222,7 @@ mts_report_import_data (MtsReportImport       *self,
   else
     read_bytes (&run, name, data != NULL ? data : "", length);
   g_hash_table_unref (run.seen);
-  g_clear_object (&run.decompressor);
+  run_clear (&run);
 }
 
 MtsReportImport *

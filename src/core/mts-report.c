@@ -108,33 +108,40 @@ mts_report_check_nesting (const char *data,
                           gsize       length,
                           guint       max_depth)
 {
-  gboolean in_string = FALSE;
+  /* Outside strings only these bytes matter: 1 opens a string, 2 a
+   * level, 3 closes one.  Most of a report is inside strings, which are
+   * skipped with memchr(). */
+  static const guint8 kind[256] = { ['"'] = 1, ['{'] = 2, ['['] = 2, ['}'] = 3, [']'] = 3 };
   guint depth = 0;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  while (i < length)
     {
-      char c = data[i];
+      switch (kind[(guchar) data[i++]])
+        {
+        case 1:
+          /* The string runs to a quote after an even number of
+           * backslashes: each backslash escapes the byte after it. */
+          for (;;)
+            {
+              const char *quote = memchr (data + i, '"', length - i);
+              gsize end, k;
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
+              if (quote == NULL)
+                return TRUE;
+              end = (gsize) (quote - data);
+              for (k = end; k > i && data[k - 1] == '\\'; k--)
+                ;
+              i = end + 1;
+              if ((end - k) % 2 == 0)
+                break;
+            }
           break;
-        case '{':
-        case '[':
+        case 2:
           if (++depth > max_depth)
             return FALSE;
           break;
-        case '}':
-        case ']':
+        case 3:
           if (depth > 0)
             depth--;
           break;
@@ -143,6 +150,28 @@ mts_report_check_nesting (const char *data,
         }
     }
   return TRUE;
+}
+
+/* Whether every byte is ASCII, eight at a time: then the text is valid
+ * UTF-8 without g_utf8_validate_len() looking at each byte (json-glib
+ * validates it once more itself). */
+static gboolean
+is_ascii (const char *data,
+          gsize       length)
+{
+  guint64 bits = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + i, 8);
+      bits |= word;
+    }
+  for (; i < length; i++)
+    bits |= (guchar) data[i];
+  return (bits & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
 }
 
 static gboolean
@@ -664,10 +693,31 @@ mts_report_parse (const char  *data,
                   gsize        length,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  return mts_report_parse_with_parser (parser, data, length, error);
+}
+
+/**
+ * mts_report_parse_with_parser:
+ * @parser: a parser to reuse; it keeps the last report's tree until the
+ *   next one
+ *
+ * Like mts_report_parse(), for a run over many reports: one parser for
+ * all of them is one object less to make and destroy per report.
+ */
+MtsReport *
+mts_report_parse_with_parser (JsonParser  *parser,
+                              const char  *data,
+                              gsize        length,
+                              GError     **error)
+{
   g_autoptr(GError) local_error = NULL;
   g_autofree char *valid = NULL;
 
+  g_return_val_if_fail (JSON_IS_PARSER (parser), NULL);
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
   if (length == 0)
@@ -704,14 +754,13 @@ mts_report_parse (const char  *data,
     }
   /* I-JSON is UTF-8; a stray byte from a careless reporter should not cost
    * the whole report. */
-  if (!g_utf8_validate_len (data, length, NULL))
+  if (!is_ascii (data, length) && !g_utf8_validate_len (data, length, NULL))
     {
       valid = g_utf8_make_valid (data, (gssize) length);
       data = valid;
       length = strlen (valid);
     }
 
-  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
       /* json-glib quotes the input cut at a byte count, maybe inside a

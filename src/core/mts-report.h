@@ -88,6 +88,10 @@ const char *mts_report_error_code           (const GError  *error);
 MtsReport  *mts_report_parse                (const char    *data,
                                              gsize          length,
                                              GError       **error);
+MtsReport  *mts_report_parse_with_parser    (JsonParser    *parser,
+                                             const char    *data,
+                                             gsize          length,
+                                             GError       **error);
 MtsReport  *mts_report_from_json            (JsonNode      *root,
                                              GError       **error);
 gboolean    mts_report_check_nesting        (const char    *data,
