@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "net/mts-resolver.h"
+#include "mts-file-chooser.h"
 #include "mts-preferences-window.h"
 
 struct _MtsPreferencesWindow
@@ -20,7 +21,7 @@ struct _MtsPreferencesWindow
   AdwPreferencesWindow parent_instance;
 
   GSettings *settings;
-  GtkFileChooserNative *chooser;
+  GCancellable *chooser;   /* set while the file dialog is open */
 
   AdwEntryRow *dns_row;
   GtkLabel *dns_message;
@@ -118,18 +119,20 @@ _mts_preferences_window_set_ca_file (MtsPreferencesWindow *self,
 }
 
 static void
-chooser_response_cb (MtsPreferencesWindow *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+chooser_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_autoptr(MtsPreferencesWindow) self = user_data;
+  g_autoptr(GListModel) files = mts_file_chooser_open_finish (result, NULL);
 
-      if (file != NULL)
-        _mts_preferences_window_set_ca_file (self, file);
-    }
   g_clear_object (&self->chooser);
+  if (files != NULL)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, 0);
+
+      _mts_preferences_window_set_ca_file (self, file);
+    }
 }
 
 static void
@@ -139,7 +142,6 @@ choose_ca_action (GtkWidget  *widget,
 {
   MtsPreferencesWindow *self = MTS_PREFERENCES_WINDOW (widget);
   g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
   if (self->chooser != NULL)
     return;
@@ -148,19 +150,13 @@ choose_ca_action (GtkWidget  *widget,
   gtk_file_filter_add_pattern (pem, "*.pem");
   gtk_file_filter_add_pattern (pem, "*.crt");
   gtk_file_filter_add_pattern (pem, "*.cer");
-  gtk_file_filter_set_name (all, _("All files"));
-  gtk_file_filter_add_pattern (all, "*");
 
-  /* GtkFileChooserNative goes through the portal, so this works inside the
+  /* The file dialog goes through the portal, so this works inside the
    * Flatpak without any file system permission. */
-  self->chooser = gtk_file_chooser_native_new (_("Choose a CA Certificate File"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
-                                               _("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), pem);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  self->chooser = g_cancellable_new ();
+  mts_file_chooser_open (GTK_WINDOW (self), MTS_FILE_CHOOSER_OPEN_FILE,
+                         _("Choose a CA Certificate File"), _("_Choose"), pem, NULL,
+                         self->chooser, chooser_done_cb, g_object_ref (self));
 }
 
 static void
@@ -179,8 +175,10 @@ mts_preferences_window_dispose (GObject *object)
 {
   MtsPreferencesWindow *self = MTS_PREFERENCES_WINDOW (object);
 
+  /* The dialog's callback holds a reference, so it runs after this and
+   * finds the chooser gone. */
   if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+    g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), MTS_TYPE_PREFERENCES_WINDOW);

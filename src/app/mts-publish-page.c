@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "core/mts-txt-record.h"
+#include "mts-file-chooser.h"
 #include "mts-publish-page.h"
 #include "mts-rows.h"
 #include "mts-window-private.h"
@@ -36,7 +37,7 @@ struct _MtsPublishPage
   gulong changed_id;
   char *policy_text;
   MtsPublication publication[MTS_N_PUBLISHED];
-  GtkFileChooserNative *chooser;
+  GCancellable *chooser;   /* set while a file dialog is open */
 };
 
 G_DEFINE_FINAL_TYPE (MtsPublishPage, mts_publish_page, ADW_TYPE_BIN)
@@ -539,20 +540,37 @@ export_done_cb (GObject      *source,
   _mts_window_toast (GTK_WIDGET (self), message);
 }
 
-static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    MtsPublishPage  *self)
+/* The parent for a file dialog, and whether one may open now: one at a
+ * time, so a double click does not stack two dialogs. */
+static gboolean
+start_chooser (MtsPublishPage  *self,
+               GtkWindow      **parent)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-      if (folder != NULL)
-        mts_publish_page_export_async (self, folder, _mts_window_get_cancellable (GTK_WIDGET (self)),
-                                       export_done_cb, g_object_ref (folder));
-    }
+  if (self->chooser != NULL)
+    return FALSE;
+  self->chooser = g_cancellable_new ();
+  *parent = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+  return TRUE;
+}
+
+static void
+export_chosen_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MtsPublishPage) self = user_data;
+  g_autoptr(GListModel) files = mts_file_chooser_open_finish (result, NULL);
+
   g_clear_object (&self->chooser);
+  if (files != NULL && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    {
+      g_autoptr(GFile) folder = g_list_model_get_item (files, 0);
+
+      mts_publish_page_export_async (self, folder, _mts_window_get_cancellable (GTK_WIDGET (self)),
+                                     export_done_cb, g_object_ref (folder));
+    }
 }
 
 static void
@@ -561,16 +579,13 @@ export_all_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   MtsPublishPage *self = MTS_PUBLISH_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *parent;
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Export All to a Folder"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (!start_chooser (self, &parent))
+    return;
+  mts_file_chooser_open (parent, MTS_FILE_CHOOSER_SELECT_FOLDER, _("Export All to a Folder"),
+                         _("_Export"), NULL, NULL, self->chooser, export_chosen_cb,
+                         g_object_ref (self));
 }
 
 static void
@@ -596,21 +611,23 @@ save_policy_done_cb (GObject      *source,
 }
 
 static void
-save_policy_response_cb (GtkNativeDialog *dialog,
-                         int              response,
-                         MtsPublishPage  *self)
+save_policy_chosen_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT && self->policy_text != NULL)
+  g_autoptr(MtsPublishPage) self = user_data;
+  g_autoptr(GListModel) files = mts_file_chooser_open_finish (result, NULL);
+
+  g_clear_object (&self->chooser);
+  if (files != NULL && self->policy_text != NULL && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GFile) file = g_list_model_get_item (files, 0);
       g_autoptr(GBytes) bytes = g_bytes_new (self->policy_text, strlen (self->policy_text));
 
-      if (file != NULL)
-        g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                             _mts_window_get_cancellable (GTK_WIDGET (self)),
-                                             save_policy_done_cb, g_object_ref (self));
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                           _mts_window_get_cancellable (GTK_WIDGET (self)),
+                                           save_policy_done_cb, g_object_ref (self));
     }
-  g_clear_object (&self->chooser);
 }
 
 static void
@@ -619,17 +636,13 @@ save_policy_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   MtsPublishPage *self = MTS_PUBLISH_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *parent;
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Save the Policy File"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "mta-sts.txt");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (save_policy_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (!start_chooser (self, &parent))
+    return;
+  mts_file_chooser_open (parent, MTS_FILE_CHOOSER_SAVE, _("Save the Policy File"), _("_Save"),
+                         NULL, "mta-sts.txt", self->chooser, save_policy_chosen_cb,
+                         g_object_ref (self));
 }
 
 static void
@@ -637,8 +650,9 @@ mts_publish_page_dispose (GObject *object)
 {
   MtsPublishPage *self = MTS_PUBLISH_PAGE (object);
 
+  /* A file dialog's callback holds a reference and runs after this. */
   if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+    g_cancellable_cancel (self->chooser);
   g_clear_object (&self->chooser);
   if (self->model != NULL)
     g_clear_signal_handler (&self->changed_id, self->model);
