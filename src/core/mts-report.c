@@ -194,6 +194,28 @@ wrong_shape (GError    **error,
   return FALSE;
 }
 
+/* g_strstrip (g_strdup (value)) in one copy of only what is kept. */
+static char *
+strdup_stripped (const char *value)
+{
+  const char *end;
+
+  while (g_ascii_isspace (*value))
+    value++;
+  end = value + strlen (value);
+  while (end > value && g_ascii_isspace (end[-1]))
+    end--;
+  return g_strndup (value, (gsize) (end - value));
+}
+
+/* g_ascii_strdown() without a second copy. */
+static void
+ascii_down_in_place (char *text)
+{
+  for (; *text != '\0'; text++)
+    *text = g_ascii_tolower (*text);
+}
+
 /* A string member; NULL when missing or null.  A number is taken as its
  * digits (some reporters send report-id as a number). */
 static gboolean
@@ -218,7 +240,7 @@ get_string (JsonObject  *object,
 
       if (required && value[0] == '\0')
         return wrong_shape (error, _("“%s” is empty"), name);
-      *out = g_strstrip (g_strdup (value));
+      *out = strdup_stripped (value);
       return TRUE;
     }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
@@ -460,6 +482,17 @@ normalize_domain (const char *domain)
   return g_ascii_strdown (domain, (gssize) length);
 }
 
+/* normalize_domain() on a string of our own. */
+static void
+normalize_domain_in_place (char *domain)
+{
+  gsize length = strlen (domain);
+
+  while (length > 0 && domain[length - 1] == '.')
+    domain[--length] = '\0';
+  ascii_down_in_place (domain);
+}
+
 static MtsReportFailure *
 read_failure (JsonNode        *node,
               guint            index,
@@ -494,18 +527,8 @@ read_failure (JsonNode        *node,
   get_string (object, "additional-information", FALSE, &failure->additional_information, NULL);
   get_string (object, "failure-reason-code", FALSE, &failure->failure_reason_code, NULL);
   if (failure->receiving_mx_hostname != NULL)
-    {
-      char *host = normalize_domain (failure->receiving_mx_hostname);
-
-      g_free (failure->receiving_mx_hostname);
-      failure->receiving_mx_hostname = host;
-    }
-  {
-    char *type = g_ascii_strdown (failure->result_type, -1);
-
-    g_free (failure->result_type);
-    failure->result_type = type;
-  }
+    normalize_domain_in_place (failure->receiving_mx_hostname);
+  ascii_down_in_place (failure->result_type);
   if (!mts_report_result_type_is_known (failure->result_type))
     *flags |= MTS_REPORT_FLAG_UNKNOWN_RESULT;
   return failure;
@@ -541,7 +564,8 @@ read_policy (JsonNode        *node,
       !get_count (summary, "total-failure-session-count", &policy->failed, &local_error))
     goto failed;
 
-  policy->policy_domain = normalize_domain (domain);
+  normalize_domain_in_place (domain);
+  policy->policy_domain = g_steal_pointer (&domain);
   policy->policy_string = read_policy_string (json_object_get_member (applied, "policy-string"),
                                               policy->policy_type, flags);
   policy->mx_host = read_mx_host (json_object_get_member (applied, "mx-host"),
