@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench/reports.sh: `mtasts report` over a folder of generated TLS-RPT reports.
 #
-#   bench/reports.sh [BUILD-DIR] [COUNT]      (COUNT defaults to 10000)
+#   bench/reports.sh [BUILD-DIR] [COUNT] [RUNS]   (10000 reports, 3 runs)
 #
 # Generates COUNT reports (a third each .json, .json.gz and .eml with a
 # base64 application/tlsrpt+gzip part; 1 to 4 policies and up to 6 failure
 # details each, 40 reporters, a year of days) in a scratch folder, then
-# runs `mtasts report --json` on it pinned to one core (taskset -c 0) and
-# prints reports per CPU second (user + system time, so that other load on
-# the machine does not count), per elapsed second, and peak memory
-# (/usr/bin/time %M).  It does
+# runs `mtasts report --json` on it pinned to one core (taskset -c 0),
+# RUNS times (default 3) after one warm-up run, and prints for each run
+# and for the median run reports per CPU second (user + system time of
+# mtasts alone, so that other load on the machine and the generator do not
+# count), per elapsed second, and peak memory (/usr/bin/time %M).  It does
 # the same with COUNT/5 reports: the peak memory should not grow with the
 # number of reports (only the aggregates and the de-duplication keys stay).
 # Targets: >= 5,000 reports/s on one core; memory flat.
@@ -19,6 +20,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/_build}" && pwd)
 count=${2:-10000}
+runs=${3:-3}
 small=$((count / 5))
 ninja -C "$build" src/cli/mtasts >/dev/null
 mtasts=$build/src/cli/mtasts
@@ -74,18 +76,26 @@ PY
 
 measure () {
   local dir=$1 n=$2 timing reports
-  # One warm-up run, so that both runs read from the page cache.
+  # One warm-up run, so that every timed run reads from the page cache.
   "$mtasts" report --json "$dir" >/dev/null || true
-  timing=$(taskset -c 0 /usr/bin/time -f '%e %U %S %M' "$mtasts" report --json "$dir" 2>&1 >"$scratch/out.json" | tail -1) || true
-  reports=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["reports"])' "$scratch/out.json")
-  [ "$reports" -eq "$n" ] || { echo "expected $n reports, got $reports" >&2; exit 1; }
-  # Per CPU second (user + system) as well as per elapsed second: on a
-  # busy machine the elapsed time counts other processes' turns too.
-  /usr/bin/python3 -c '
+  for run in $(seq "$runs"); do
+    timing=$(taskset -c 0 /usr/bin/time -f '%e %U %S %M' "$mtasts" report --json "$dir" 2>&1 >"$scratch/out.json" | tail -1) || true
+    reports=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["reports"])' "$scratch/out.json")
+    [ "$reports" -eq "$n" ] || { echo "expected $n reports, got $reports" >&2; exit 1; }
+    echo "$timing"
+  done | /usr/bin/python3 -c '
 import sys
-n = int(sys.argv[1]); e, u, s = map(float, sys.argv[2:5]); m = int(sys.argv[5])
-print("%6d reports: %6.2f s elapsed, %6.2f s CPU, %6.0f reports per CPU second, %6.0f per elapsed second, peak memory %5.1f MB"
-      % (n, e, u + s, n / max(u + s, 0.001), n / max(e, 0.001), m / 1024))' "$n" $timing
+n = int(sys.argv[1])
+runs = [tuple(map(float, line.split())) for line in sys.stdin if line.strip()]
+def show(label, run):
+    e, u, s, m = run
+    # Per CPU second (user + system) as well as per elapsed second: on a
+    # busy machine the elapsed time counts other processes turns too.
+    print("%6d reports, %-6s %6.2f s elapsed, %6.2f s CPU, %6.0f reports per CPU second, %6.0f per elapsed second, peak memory %5.1f MB"
+          % (n, label + ":", e, u + s, n / max(u + s, 0.001), n / max(e, 0.001), m / 1024))
+for i, run in enumerate(runs):
+    show("run %d" % (i + 1), run)
+show("median", sorted(runs, key=lambda r: r[1] + r[2])[len(runs) // 2])' "$n"
 }
 
 generate "$scratch/large" "$count"
