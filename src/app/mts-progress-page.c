@@ -147,3 +147,9 @@ mts_progress_page_init (MtsProgressPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 }
+
+MtsReportsView *
+_mts_progress_page_get_reports_view (MtsProgressPage *self)
+{
+  return self->reports_view;
+}

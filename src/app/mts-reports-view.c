@@ -1,31 +1,689 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-reports-view.c: the Progress step's view of what the imported TLS reports say. */
+/* mts-reports-view.c: the Progress step's view of what the imported TLS reports say.
+ *
+ * Everything shown is summed up from the reports stored in the domain's
+ * project (only the policies for the domain count, as for readiness): the
+ * totals, a chart per day, failed sessions by result type (with what each
+ * means and what to fix, from the core), by MX host, and sessions by
+ * reporter.  The sums are made again only when the number of stored
+ * reports changes.
+ *
+ * Importing runs the core's importer in a thread, with a progress bar and
+ * Cancel.  A cancelled import stores nothing, so the project holds whole
+ * reports only, never part of an import.  When it is done, the reports go
+ * into the project, which the window saves and shows again on the Progress
+ * step (readiness and timeline included); files that gave no report for
+ * the domain stay listed until the next import.
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "core/mts-report-import.h"
+#include "core/mts-report-summary.h"
+#include "mts-file-chooser.h"
+#include "mts-report-chart.h"
 #include "mts-reports-view.h"
+#include "mts-rows.h"
+#include "mts-window-private.h"
+
+/* Long lists help nobody: the largest first, then how many more. */
+#define MAX_ROWS 20
 
 struct _MtsReportsView
 {
   AdwBin parent_instance;
 
+  GtkButton *import_files_button;
+  GtkButton *import_folder_button;
+  GtkBox *import_box;
+  GtkLabel *import_label;
+  GtkProgressBar *import_progress;
+  GtkButton *cancel_button;
+  GtkBox *outcome_box;
+  GtkLabel *outcome_label;
+  GtkListBox *outcome_list;
+  GtkStack *stack;
+  GtkLabel *successful_label;
+  GtkLabel *failed_label;
+  GtkLabel *share_label;
+  MtsReportChart *chart;
+  GtkListBox *types_list;
+  GtkListBox *hosts_list;
+  GtkListBox *reporters_list;
+
   MtsProject *project;
+  /* What the lists show: the number of reports they were summed from. */
+  guint shown_reports;
+  gboolean shown;
+
+  /* The running import, if any. */
+  MtsReportImport *import;
+  GCancellable *import_cancellable;
+  /* The file chooser open, if any. */
+  GCancellable *chooser_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (MtsReportsView, mts_reports_view, ADW_TYPE_BIN)
 
+static GtkWidget *
+count_row (const char *title,
+           const char *subtitle,
+           const char *count)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (count);
+
+  /* Titles come from strangers' reports: never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (count != NULL)
+    {
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  return row;
+}
+
+static GtkWidget *
+note_row (const char *icon_name,
+          const char *css_class,
+          const char *text)
+{
+  GtkWidget *row = count_row (text, NULL, NULL);
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  if (css_class != NULL)
+    gtk_widget_add_css_class (icon, css_class);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  return row;
+}
+
+static void
+add_more_row (GtkListBox *list,
+              guint       more)
+{
+  g_autofree char *text = NULL;
+
+  if (more == 0)
+    return;
+  text = g_strdup_printf (g_dngettext (NULL, "and %u more", "and %u more", more), more);
+  gtk_list_box_append (list, note_row ("view-more-symbolic", "dim-label", text));
+}
+
+typedef struct
+{
+  const char *key;
+  const MtsReportCounts *counts;
+} Entry;
+
+static int
+compare_failed_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const Entry *x = a, *y = b;
+  gint64 fx = x->counts->failed, fy = y->counts->failed;
+  gint64 tx = fx + x->counts->successful, ty = fy + y->counts->successful;
+
+  if (fx != fy)
+    return fx > fy ? -1 : 1;
+  if (tx != ty)
+    return tx > ty ? -1 : 1;
+  return g_strcmp0 (x->key, y->key);
+}
+
+/* The table's entries, most failures first (then most sessions); only
+ * those with failures when @failed_only. */
+static GArray *
+sorted_entries (GHashTable *table,
+                gboolean    failed_only)
+{
+  GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry entry = { key, value };
+
+      if (!failed_only || entry.counts->failed > 0)
+        g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_failed_first);
+  return entries;
+}
+
+static char *
+failed_text (gint64 failed)
+{
+  g_autofree char *number = mts_format_count (failed);
+
+  /* Translators: at the end of a row: "12 failed". */
+  return g_strdup_printf (g_dngettext (NULL, "%s failed", "%s failed", failed), number);
+}
+
+static void
+fill_types (MtsReportsView   *self,
+            MtsReportSummary *summary)
+{
+  g_autoptr(GArray) entries = sorted_entries (mts_report_summary_get_by_result_type (summary), TRUE);
+
+  if (entries->len == 0)
+    {
+      gtk_list_box_append (self->types_list,
+                           note_row ("emblem-ok-symbolic", "success",
+                                     _("No failed sessions: every reported connection was encrypted and verified.")));
+      return;
+    }
+  for (guint i = 0; i < MIN (entries->len, MAX_ROWS); i++)
+    {
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      const char *meaning = NULL, *fix = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *count = failed_text (entry->counts->failed);
+      GtkWidget *row;
+
+      mts_report_result_type_describe (entry->key, &meaning, &fix);
+      /* Translators: under a result type: what it means, then "To fix: …". */
+      subtitle = fix != NULL ? g_strdup_printf (_("%s\nTo fix: %s"), meaning, fix) : g_strdup (meaning);
+      row = count_row (entry->key, subtitle, count);
+      gtk_widget_set_name (row, entry->key);
+      gtk_list_box_append (self->types_list, row);
+    }
+  add_more_row (self->types_list, entries->len - MIN (entries->len, MAX_ROWS));
+}
+
+static void
+fill_hosts (MtsReportsView   *self,
+            MtsReportSummary *summary)
+{
+  g_autoptr(GArray) entries = sorted_entries (mts_report_summary_get_by_mx_host (summary), TRUE);
+
+  if (entries->len == 0)
+    {
+      gtk_list_box_append (self->hosts_list,
+                           note_row ("emblem-ok-symbolic", "success", _("No mail server had failed sessions.")));
+      return;
+    }
+  for (guint i = 0; i < MIN (entries->len, MAX_ROWS); i++)
+    {
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      g_autofree char *count = failed_text (entry->counts->failed);
+      gboolean named = entry->key[0] != '\0';
+      GtkWidget *row;
+
+      row = count_row (named ? entry->key : _("Mail server not named"),
+                       named ? NULL : _("The reporters did not say which server these failures were with."),
+                       count);
+      gtk_widget_set_name (row, entry->key);
+      gtk_list_box_append (self->hosts_list, row);
+    }
+  add_more_row (self->hosts_list, entries->len - MIN (entries->len, MAX_ROWS));
+}
+
+static void
+fill_reporters (MtsReportsView   *self,
+                MtsReportSummary *summary)
+{
+  g_autoptr(GArray) entries = sorted_entries (mts_report_summary_get_by_reporter (summary), FALSE);
+
+  for (guint i = 0; i < MIN (entries->len, MAX_ROWS); i++)
+    {
+      const Entry *entry = &g_array_index (entries, Entry, i);
+      g_autofree char *ok = mts_format_count (entry->counts->successful);
+      g_autofree char *bad = mts_format_count (entry->counts->failed);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      /* Translators: under a reporter: "12,000 successful, 3 failed sessions". */
+      subtitle = g_strdup_printf (g_dngettext (NULL, "%s successful, %s failed session",
+                                               "%s successful, %s failed sessions",
+                                               entry->counts->failed),
+                                  ok, bad);
+      row = count_row (entry->key[0] != '\0' ? entry->key : _("Reporter not named"), subtitle, NULL);
+      gtk_widget_set_name (row, entry->key);
+      gtk_list_box_append (self->reporters_list, row);
+    }
+  add_more_row (self->reporters_list, entries->len - MIN (entries->len, MAX_ROWS));
+}
+
+/* The stored reports, summed up; only the policies for the project's
+ * domain count (a report may also cover other domains of its sender). */
+static MtsReportSummary *
+summarize (MtsProject *project)
+{
+  MtsReportSummary *summary = mts_report_summary_new ();
+  GPtrArray *reports = mts_project_get_reports (project);
+  const char *domain = mts_project_get_domain (project);
+
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const MtsProjectReport *stored = g_ptr_array_index (reports, i);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), stored->facts);
+      g_autoptr(MtsReport) report = mts_report_from_json (node, NULL);
+
+      if (report == NULL || !mts_report_is_for_domain (report, domain))
+        continue;
+      for (guint j = report->policies->len; j > 0; j--)
+        {
+          const MtsReportPolicy *policy = g_ptr_array_index (report->policies, j - 1);
+
+          if (g_strcmp0 (policy->policy_domain, domain) != 0)
+            g_ptr_array_remove_index (report->policies, j - 1);
+        }
+      mts_report_summary_add (summary, report);
+    }
+  return summary;
+}
+
+static void
+show_reports (MtsReportsView *self)
+{
+  g_autoptr(MtsReportSummary) summary = NULL;
+  g_autofree char *ok = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *share = NULL;
+  gint64 successful, failed;
+
+  mts_list_box_remove_all (self->types_list);
+  mts_list_box_remove_all (self->hosts_list);
+  mts_list_box_remove_all (self->reporters_list);
+
+  summary = self->project != NULL ? summarize (self->project) : NULL;
+  if (summary == NULL || mts_report_summary_get_n_reports (summary) == 0)
+    {
+      mts_report_chart_set_days (self->chart, NULL);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  successful = mts_report_summary_get_successful (summary);
+  failed = mts_report_summary_get_failed (summary);
+  ok = mts_format_count (successful);
+  bad = mts_format_count (failed);
+  if (successful + failed == 0)
+    share = g_strdup ("–");
+  else if (failed > 0 && failed * 1000 < successful + failed)
+    /* Translators: a share of failed sessions below 0.1 percent. */
+    share = g_strdup (_("< 0.1 %"));
+  else
+    /* Translators: a share of failed sessions: "1.5 %". */
+    share = g_strdup_printf (_("%.1f %%"), 100.0 * failed / (successful + failed));
+  gtk_label_set_text (self->successful_label, ok);
+  gtk_label_set_text (self->failed_label, bad);
+  gtk_label_set_text (self->share_label, share);
+  mts_report_chart_set_days (self->chart, mts_report_summary_get_by_day (summary));
+  fill_types (self, summary);
+  fill_hosts (self, summary);
+  fill_reporters (self, summary);
+  gtk_stack_set_visible_child_name (self->stack, "reports");
+}
+
+static void
+update_actions (MtsReportsView *self)
+{
+  gboolean idle = self->import == NULL && self->project != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.import-files", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.import-folder", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.cancel-import", self->import != NULL);
+}
+
+static void
+cancel_import (MtsReportsView *self)
+{
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+  if (self->chooser_cancellable != NULL)
+    g_cancellable_cancel (self->chooser_cancellable);
+}
+
 /**
  * mts_reports_view_set_project:
  * @project: (nullable): the domain's project
+ *
+ * Shows what @project's reports say.  Another project stops an import
+ * into the one before and forgets what the last import left out.
  */
 void
 mts_reports_view_set_project (MtsReportsView *self,
-                             MtsProject     *project)
+                              MtsProject     *project)
 {
   g_return_if_fail (MTS_IS_REPORTS_VIEW (self));
 
+  if (project != self->project)
+    {
+      cancel_import (self);
+      mts_list_box_remove_all (self->outcome_list);
+      gtk_widget_set_visible (GTK_WIDGET (self->outcome_box), FALSE);
+      self->shown = FALSE;
+    }
   g_set_object (&self->project, project);
+  if (!self->shown || project == NULL || mts_project_get_n_reports (project) != self->shown_reports)
+    {
+      show_reports (self);
+      self->shown = project != NULL;
+      self->shown_reports = project != NULL ? mts_project_get_n_reports (project) : 0;
+    }
+  update_actions (self);
+}
+
+/* Import ---------------------------------------------------------------- */
+
+static void
+import_progress_cb (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  MtsReportsView *self = user_data;
+  g_autofree char *text = NULL;
+
+  if (total == 0)
+    {
+      gtk_progress_bar_pulse (self->import_progress);
+      gtk_label_set_text (self->import_label, _("Looking for reports…"));
+      return;
+    }
+  /* Translators: while importing: "Reading 12 of 2,000 files…". */
+  text = g_strdup_printf (g_dngettext (NULL, "Reading %u of %u file…", "Reading %u of %u files…", total),
+                          done, total);
+  gtk_label_set_text (self->import_label, text);
+  gtk_progress_bar_set_fraction (self->import_progress, (double) done / total);
+}
+
+static char *
+file_display_name (const char *path)
+{
+  return g_filename_display_basename (path);
+}
+
+static void
+show_outcome (MtsReportsView              *self,
+              const MtsReportImportResult *result)
+{
+  guint n = result->rejected->len + result->elsewhere->len;
+  guint shown = 0;
+  g_autofree char *heading = NULL;
+
+  mts_list_box_remove_all (self->outcome_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->outcome_box), n > 0);
+  if (n == 0)
+    return;
+  heading = g_strdup_printf (g_dngettext (NULL, "%u File Not Imported", "%u Files Not Imported", n), n);
+  gtk_label_set_text (self->outcome_label, heading);
+
+  for (guint i = 0; i < result->elsewhere->len && shown < MAX_ROWS; i++, shown++)
+    {
+      const MtsReportElsewhere *elsewhere = g_ptr_array_index (result->elsewhere, i);
+      g_autofree char *name = file_display_name (elsewhere->file);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      /* Translators: a report file for another domain: "For other.example, from Google Inc.: not imported". */
+      subtitle = g_strdup_printf (_("For %s, from %s: not imported here"), elsewhere->domain,
+                                  elsewhere->organization);
+      row = note_row ("mail-forward-symbolic", "dim-label", name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_tooltip_text (row, elsewhere->file);
+      gtk_widget_set_name (row, "elsewhere");
+      gtk_list_box_append (self->outcome_list, row);
+    }
+  for (guint i = 0; i < result->rejected->len && shown < MAX_ROWS; i++, shown++)
+    {
+      const MtsReportRejection *rejection = g_ptr_array_index (result->rejected, i);
+      g_autofree char *name = file_display_name (rejection->file);
+      GtkWidget *row;
+
+      row = note_row ("dialog-warning-symbolic", "warning", name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), rejection->reason);
+      gtk_widget_set_tooltip_text (row, rejection->file);
+      gtk_widget_set_name (row, rejection->code);
+      gtk_list_box_append (self->outcome_list, row);
+    }
+  add_more_row (self->outcome_list, n - shown);
+}
+
+static char *
+outcome_message (guint added,
+                 const MtsReportImportResult *result)
+{
+  g_autoptr(GString) message = g_string_new (NULL);
+
+  if (added == 0 && result->duplicates == 0 && result->rejected->len == 0 && result->elsewhere->len == 0)
+    return g_strdup (_("No reports found there"));
+  if (added > 0)
+    g_string_append_printf (message, g_dngettext (NULL, "Imported %u report", "Imported %u reports", added),
+                            added);
+  else
+    g_string_append (message, _("No new reports"));
+  if (result->duplicates > 0)
+    g_string_append_printf (message, g_dngettext (NULL, ", %u already known", ", %u already known",
+                                                  result->duplicates),
+                            result->duplicates);
+  if (result->elsewhere->len > 0)
+    g_string_append_printf (message, g_dngettext (NULL, ", %u for another domain", ", %u for other domains",
+                                                  result->elsewhere->len),
+                            result->elsewhere->len);
+  if (result->rejected->len > 0)
+    g_string_append_printf (message, g_dngettext (NULL, ", %u file could not be read",
+                                                  ", %u files could not be read", result->rejected->len),
+                            result->rejected->len);
+  return g_string_free (g_steal_pointer (&message), FALSE);
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  g_autoptr(MtsReportsView) self = user_data;
+  g_autoptr(MtsReportImportResult) result = NULL;
+  g_autoptr(MtsProject) project = g_object_ref (g_object_get_data (G_OBJECT (source), "mts-project"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint added = 0;
+
+  result = mts_report_import_run_finish (MTS_REPORT_IMPORT (source), res, &error);
+  if (MTS_REPORT_IMPORT (source) == self->import)
+    {
+      g_clear_object (&self->import);
+      g_clear_object (&self->import_cancellable);
+      gtk_widget_set_visible (GTK_WIDGET (self->import_box), FALSE);
+      update_actions (self);
+    }
+
+  if (result == NULL)
+    {
+      /* The importer gives all or nothing: the project is as it was. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup (_("Import stopped: no reports were imported"));
+      else
+        message = g_strdup_printf (_("The reports could not be imported: %s"), error->message);
+      _mts_window_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  /* The domain closed while the files were read: nothing to store into. */
+  if (project != self->project)
+    return;
+
+  for (guint i = 0; i < result->imported->len; i++)
+    {
+      const MtsReport *report = g_ptr_array_index (result->imported, i);
+      g_autoptr(JsonObject) facts = mts_report_to_facts (report);
+
+      if (mts_project_add_report_facts (project, report->organization, report->report_id, facts))
+        added++;
+    }
+  /* A report the project got from elsewhere meanwhile (another window,
+   * `mtasts import`) is not new either. */
+  result->duplicates += result->imported->len - added;
+  if (added > 0)
+    {
+      g_autofree char *event = NULL;
+
+      event = g_strdup_printf (_("Imported %u new TLS reports (%u duplicates, %u files rejected, "
+                                 "%u reports for other domains)."),
+                               added, result->duplicates, result->rejected->len,
+                               result->elsewhere->len);
+      mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
+    }
+
+  show_outcome (self, result);
+  message = outcome_message (added, result);
+  /* Saved and shown again by the window, as after any change. */
+  if (added > 0)
+    _mts_window_project_changed (GTK_WIDGET (self));
+  _mts_window_toast (GTK_WIDGET (self), message);
+}
+
+/**
+ * mts_reports_view_import:
+ * @files: (element-type GFile): files and folders to import from
+ *
+ * Imports the reports in @files into the project shown, unless an import
+ * is running already.
+ *
+ * Returns: %TRUE if the import started
+ */
+gboolean
+mts_reports_view_import (MtsReportsView *self,
+                         GListModel     *files)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *stored;
+  guint n;
+
+  g_return_val_if_fail (MTS_IS_REPORTS_VIEW (self), FALSE);
+  g_return_val_if_fail (G_IS_LIST_MODEL (files), FALSE);
+
+  if (self->project == NULL)
+    return FALSE;
+  if (self->import != NULL)
+    {
+      _mts_window_toast (GTK_WIDGET (self), _("An import is running: wait for it, or cancel it first"));
+      return FALSE;
+    }
+  n = g_list_model_get_n_items (files);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (list, g_list_model_get_item (files, i));
+  if (list->len == 0)
+    return FALSE;
+
+  self->import = mts_report_import_new ();
+  self->import_cancellable = g_cancellable_new ();
+  mts_report_import_set_domain (self->import, mts_project_get_domain (self->project));
+  mts_report_import_set_keep_reports (self->import, TRUE);
+  stored = mts_project_get_reports (self->project);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const MtsProjectReport *report = g_ptr_array_index (stored, i);
+
+      mts_report_import_add_known (self->import, report->organization, report->report_id);
+    }
+  /* The view outlives the import: dispose cancels it and waits for the
+   * callback, which holds a reference. */
+  mts_report_import_set_progress_func (self->import, import_progress_cb, self, NULL);
+  g_object_set_data_full (G_OBJECT (self->import), "mts-project", g_object_ref (self->project),
+                          g_object_unref);
+
+  gtk_label_set_text (self->import_label, _("Looking for reports…"));
+  gtk_progress_bar_set_fraction (self->import_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->import_box), TRUE);
+  update_actions (self);
+  mts_report_import_run_async (self->import, list, self->import_cancellable, import_done_cb,
+                               g_object_ref (self));
+  return TRUE;
+}
+
+gboolean
+mts_reports_view_is_importing (MtsReportsView *self)
+{
+  g_return_val_if_fail (MTS_IS_REPORTS_VIEW (self), FALSE);
+  return self->import != NULL;
+}
+
+static void
+chooser_done_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  g_autoptr(MtsReportsView) self = user_data;
+  g_autoptr(GListModel) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  files = mts_file_chooser_open_finish (res, &error);
+  g_clear_object (&self->chooser_cancellable);
+  if (files == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _mts_window_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  mts_reports_view_import (self, files);
+}
+
+static void
+choose (MtsReportsView     *self,
+        MtsFileChooserKind  kind)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) filter = NULL;
+
+  if (self->chooser_cancellable != NULL)
+    return;
+  if (kind == MTS_FILE_CHOOSER_OPEN_FILES)
+    {
+      filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _("Reports and mails"));
+      gtk_file_filter_add_pattern (filter, "*.json");
+      gtk_file_filter_add_pattern (filter, "*.json.gz");
+      gtk_file_filter_add_pattern (filter, "*.gz");
+      gtk_file_filter_add_pattern (filter, "*.eml");
+      gtk_file_filter_add_pattern (filter, "*.mbox");
+      gtk_file_filter_add_mime_type (filter, "application/json");
+      gtk_file_filter_add_mime_type (filter, "application/gzip");
+      gtk_file_filter_add_mime_type (filter, "message/rfc822");
+      gtk_file_filter_add_mime_type (filter, "application/mbox");
+    }
+  self->chooser_cancellable = g_cancellable_new ();
+  mts_file_chooser_open (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, kind,
+                         kind == MTS_FILE_CHOOSER_OPEN_FILES ? _("Import Reports") : _("Import a Folder of Reports"),
+                         _("_Import"), filter, NULL, self->chooser_cancellable, chooser_done_cb,
+                         g_object_ref (self));
+}
+
+static void
+import_files_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  choose (MTS_REPORTS_VIEW (widget), MTS_FILE_CHOOSER_OPEN_FILES);
+}
+
+static void
+import_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  choose (MTS_REPORTS_VIEW (widget), MTS_FILE_CHOOSER_SELECT_FOLDER);
+}
+
+static void
+cancel_import_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MtsReportsView *self = MTS_REPORTS_VIEW (widget);
+
+  if (self->import_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->import_cancellable);
+      gtk_label_set_text (self->import_label, _("Stopping…"));
+    }
 }
 
 static void
@@ -33,6 +691,8 @@ mts_reports_view_dispose (GObject *object)
 {
   MtsReportsView *self = MTS_REPORTS_VIEW (object);
 
+  cancel_import (self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), MTS_TYPE_REPORTS_VIEW);
   g_clear_object (&self->project);
 
   G_OBJECT_CLASS (mts_reports_view_parent_class)->dispose (object);
@@ -42,11 +702,98 @@ static void
 mts_reports_view_class_init (MtsReportsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mts_reports_view_dispose;
+
+  g_type_ensure (MTS_TYPE_REPORT_CHART);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/mts-reports-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, import_files_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, import_folder_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, import_box);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, import_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, import_progress);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, outcome_box);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, outcome_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, outcome_list);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, stack);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, successful_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, failed_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, share_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, chart);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, types_list);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, hosts_list);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, reporters_list);
+
+  gtk_widget_class_install_action (widget_class, "reports.import-files", NULL, import_files_action);
+  gtk_widget_class_install_action (widget_class, "reports.import-folder", NULL, import_folder_action);
+  gtk_widget_class_install_action (widget_class, "reports.cancel-import", NULL, cancel_import_action);
 }
 
 static void
 mts_reports_view_init (MtsReportsView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+  show_reports (self);
+  update_actions (self);
+}
+
+/* For the tests ---------------------------------------------------------- */
+
+GtkButton *
+_mts_reports_view_get_import_button (MtsReportsView *self,
+                                     gboolean        folder)
+{
+  return folder ? self->import_folder_button : self->import_files_button;
+}
+
+GtkButton *
+_mts_reports_view_get_cancel_button (MtsReportsView *self)
+{
+  return self->cancel_button;
+}
+
+GtkProgressBar *
+_mts_reports_view_get_progress_bar (MtsReportsView *self)
+{
+  return self->import_progress;
+}
+
+GtkStack *
+_mts_reports_view_get_stack (MtsReportsView *self)
+{
+  return self->stack;
+}
+
+GtkLabel *
+_mts_reports_view_get_total (MtsReportsView *self,
+                             guint           which)
+{
+  GtkLabel *labels[] = { self->successful_label, self->failed_label, self->share_label };
+
+  g_return_val_if_fail (which < G_N_ELEMENTS (labels), NULL);
+  return labels[which];
+}
+
+MtsReportChart *
+_mts_reports_view_get_chart (MtsReportsView *self)
+{
+  return self->chart;
+}
+
+GtkListBox *
+_mts_reports_view_get_list (MtsReportsView *self,
+                            const char     *which)
+{
+  if (g_str_equal (which, "types"))
+    return self->types_list;
+  if (g_str_equal (which, "hosts"))
+    return self->hosts_list;
+  if (g_str_equal (which, "reporters"))
+    return self->reporters_list;
+  if (g_str_equal (which, "outcome"))
+    return self->outcome_list;
+  g_return_val_if_reached (NULL);
 }

@@ -12,7 +12,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MtsReportsView, mts_reports_view, MTS, REPORTS_VIEW, AdwBin)
 
-void mts_reports_view_set_project (MtsReportsView *self,
-                                  MtsProject     *project);
+void     mts_reports_view_set_project  (MtsReportsView *self,
+                                        MtsProject     *project);
+gboolean mts_reports_view_import       (MtsReportsView *self,
+                                        GListModel     *files);
+gboolean mts_reports_view_is_importing (MtsReportsView *self);
 
 G_END_DECLS

@@ -8,7 +8,9 @@
 #include "mts-probe-page.h"
 #include "mts-progress-page.h"
 #include "mts-publish-page.h"
+#include "mts-report-chart.h"
 #include "mts-reporting-page.h"
+#include "mts-reports-view.h"
 #include "mts-servers-page.h"
 #include "mts-status-row.h"
 #include "mts-welcome-page.h"
@@ -99,5 +101,22 @@ MtsStatusRow    *_mts_discover_page_get_row      (MtsDiscoverPage *self,
                                                   MtsAuditStep     step);
 GtkListBox      *_mts_discover_page_get_summary  (MtsDiscoverPage *self);
 GtkListBox      *_mts_probe_page_get_hosts       (MtsProbePage    *self);
+
+/* Reports: a drop imports like the Reports view's buttons; the tests drop
+ * through _mts_window_import_files(). */
+gboolean         _mts_window_import_files        (MtsWindow      *self,
+                                                  GListModel     *files);
+void             _mts_window_project_changed     (GtkWidget      *widget);
+MtsReportsView  *_mts_progress_page_get_reports_view (MtsProgressPage *self);
+GtkButton       *_mts_reports_view_get_import_button (MtsReportsView *self,
+                                                  gboolean        folder);
+GtkButton       *_mts_reports_view_get_cancel_button (MtsReportsView *self);
+GtkProgressBar  *_mts_reports_view_get_progress_bar (MtsReportsView *self);
+GtkStack        *_mts_reports_view_get_stack     (MtsReportsView *self);
+GtkLabel        *_mts_reports_view_get_total     (MtsReportsView *self,
+                                                  guint           which);
+MtsReportChart  *_mts_reports_view_get_chart     (MtsReportsView *self);
+GtkListBox      *_mts_reports_view_get_list      (MtsReportsView *self,
+                                                  const char     *which);
 
 G_END_DECLS

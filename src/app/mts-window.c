@@ -1086,6 +1086,81 @@ start_cb (MtsWindow      *self,
   _mts_window_go_to_step (self, resume);
 }
 
+/* Reports --------------------------------------------------------------- */
+
+/**
+ * _mts_window_project_changed:
+ *
+ * Saves the project now and shows it again on the Progress step (reports,
+ * readiness, timeline), after a page changed it outside the wizard model.
+ */
+void
+_mts_window_project_changed (GtkWidget *widget)
+{
+  MtsWindow *self = window_of (widget);
+
+  if (self == NULL || self->project == NULL)
+    return;
+  save_now (self);
+  mts_progress_page_set_project (self->progress_page, self->project);
+  update_navigation (self);
+}
+
+/**
+ * _mts_window_import_files:
+ * @files: (element-type GFile): files and folders
+ *
+ * What dropping @files on the window does: imports the reports in them
+ * into the open domain and shows the Progress step, where the import and
+ * its outcome show.  Without a domain, says to open one first.
+ *
+ * Returns: %TRUE if an import started
+ */
+gboolean
+_mts_window_import_files (MtsWindow  *self,
+                          GListModel *files)
+{
+  MtsReportsView *view = _mts_progress_page_get_reports_view (self->progress_page);
+
+  g_return_val_if_fail (MTS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_LIST_MODEL (files), FALSE);
+
+  if (self->project == NULL)
+    {
+      _mts_window_toast (GTK_WIDGET (self),
+                         _("Open or start a domain first, then drop its reports again"));
+      return FALSE;
+    }
+  /* Progress needs a finished setup; before that the import still runs
+   * and its toast says what it found. */
+  if (!_mts_window_go_to_step (self, MTS_STEP_PROGRESS))
+    mts_progress_page_set_project (self->progress_page, self->project);
+  return mts_reports_view_import (view, files);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         MtsWindow     *self)
+{
+  GdkFileList *list = g_value_get_boxed (value);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GSList) items = NULL;
+
+  if (list == NULL)
+    return FALSE;
+  items = gdk_file_list_get_files (list);
+  for (GSList *item = items; item != NULL; item = item->next)
+    g_list_store_append (files, item->data);
+  if (g_list_model_get_n_items (G_LIST_MODEL (files)) == 0)
+    return FALSE;
+  /* Refused or not, the drop was for this window: it said why. */
+  _mts_window_import_files (self, G_LIST_MODEL (files));
+  return TRUE;
+}
+
 /* Window ---------------------------------------------------------------- */
 
 static void
@@ -1255,6 +1330,15 @@ mts_window_init (MtsWindow *self)
   build_step_rows (self);
   refresh_domains (self);
   update_navigation (self);
+
+  /* Report files and folders dropped anywhere on the window are imported;
+   * GTK highlights the window while they are over it. */
+  {
+    GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
 }
 
 MtsWindow *

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* mts-report-chart.c: successful and failed sessions per day, as stacked bars.
+ *
+ * One bar per UTC day, from the first day with reports to the last (days
+ * without reports are empty bars, so gaps show).  When the days do not fit
+ * the width at a few pixels each, bars sum up weeks (from Monday), then
+ * months.  Failed sessions sit on top of the successful ones and get at
+ * least two pixels, so that 3 failures among 30,000 sessions still show.
+ *
+ * The colours come from the style: two hidden children carry the
+ * "success" and "error" style classes, and the chart reads their colour
+ * when it draws, so light and dark style (and high contrast) both work.
+ * Screen readers get the chart as an image with a one-sentence summary.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "core/mts-report-summary.h"
+#include "mts-report-chart.h"
+
+/* A bar narrower than this (with its gap) makes the chart a smear. */
+#define MIN_DAY_SLOT 4.0
+/* Beyond this, dates from a confused reporter would only squeeze the rest. */
+#define MAX_DAYS 3660
+
+typedef enum
+{
+  BUCKET_DAY,
+  BUCKET_WEEK,
+  BUCKET_MONTH,
+} BucketKind;
+
+typedef struct
+{
+  GDate start;
+  gint64 successful;
+  gint64 failed;
+} Bucket;
+
+struct _MtsReportChart
+{
+  GtkWidget parent_instance;
+
+  /* Counts per day from first, without gaps. */
+  GDate first;
+  GArray *days;   /* MtsReportCounts */
+  char *summary;
+
+  /* What the last drawing showed, for tests. */
+  guint n_bars;
+  guint bar_days;
+
+  GtkWidget *success_swatch;
+  GtkWidget *error_swatch;
+};
+
+G_DEFINE_FINAL_TYPE (MtsReportChart, mts_report_chart, GTK_TYPE_WIDGET)
+
+/**
+ * mts_format_count:
+ *
+ * Returns: @count with the locale's thousands separators ("12,345").
+ */
+char *
+mts_format_count (gint64 count)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+}
+
+static void
+widget_color (GtkWidget *widget,
+              GdkRGBA   *color)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  /* The replacement is newer than the API level the build pins. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_widget_get_color (widget, color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+#endif
+}
+
+static GDateTime *
+date_to_time (const GDate *date)
+{
+  return g_date_time_new_utc (g_date_get_year (date), g_date_get_month (date),
+                              g_date_get_day (date), 0, 0, 0);
+}
+
+static char *
+format_date (const GDate *date,
+             const char  *format)
+{
+  g_autoptr(GDateTime) time = date_to_time (date);
+
+  return g_date_time_format (time, format);
+}
+
+static char *
+long_date (const GDate *date)
+{
+  /* Translators: a date as in "4 March 2027"; see g_date_time_format(). */
+  return format_date (date, _("%-d %B %Y"));
+}
+
+static gboolean
+parse_day (const char *text,
+           GDate      *date)
+{
+  guint year, month, day;
+
+  g_date_clear (date, 1);
+  if (sscanf (text, "%4u-%2u-%2u", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+static void
+update_summary (MtsReportChart *self)
+{
+  gint64 successful = 0, failed = 0, most = 0;
+  guint most_day = 0;
+  GDate last, worst;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *ok_text = NULL;
+  g_autofree char *failed_text = NULL;
+  g_autofree char *totals = NULL;
+  g_autofree char *range = NULL;
+  g_autofree char *worst_text = NULL;
+
+  g_clear_pointer (&self->summary, g_free);
+  if (self->days->len == 0)
+    {
+      self->summary = g_strdup (_("No reports yet."));
+      goto done;
+    }
+
+  for (guint i = 0; i < self->days->len; i++)
+    {
+      const MtsReportCounts *counts = &g_array_index (self->days, MtsReportCounts, i);
+
+      successful += counts->successful;
+      failed += counts->failed;
+      if (counts->failed > most)
+        {
+          most = counts->failed;
+          most_day = i;
+        }
+    }
+  last = self->first;
+  g_date_add_days (&last, self->days->len - 1);
+  from = long_date (&self->first);
+  to = long_date (&last);
+  ok_text = mts_format_count (successful);
+  failed_text = mts_format_count (failed);
+  /* Translators: "12,345 successful and 12 failed sessions"; the plural
+   * goes with the number of failed sessions. */
+  totals = g_strdup_printf (g_dngettext (NULL, "%s successful and %s failed session",
+                                         "%s successful and %s failed sessions", failed),
+                            ok_text, failed_text);
+  if (self->days->len == 1)
+    /* Translators: "On 4 March 2027: 12,345 successful and 12 failed sessions". */
+    range = g_strdup_printf (_("On %s: %s"), from, totals);
+  else
+    /* Translators: "From 1 March 2027 to 30 March 2027: 12,345 successful and 12 failed sessions". */
+    range = g_strdup_printf (_("From %s to %s: %s"), from, to, totals);
+
+  if (failed == 0)
+    /* Translators: the end of the chart's summary: "From … sessions; no failures." */
+    self->summary = g_strdup_printf (_("%s; no failures."), range);
+  else if (self->days->len == 1)
+    self->summary = g_strdup_printf ("%s.", range);
+  else
+    {
+      worst = self->first;
+      g_date_add_days (&worst, most_day);
+      worst_text = long_date (&worst);
+      /* Translators: the end of the chart's summary: "From … sessions; most failures on 4 March 2027." */
+      self->summary = g_strdup_printf (_("%s; most failures on %s."), range, worst_text);
+    }
+
+done:
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
+                                  -1);
+}
+
+/**
+ * mts_report_chart_set_days:
+ * @by_day: (nullable) (element-type utf8 MtsReportCounts): sessions per UTC
+ *   day ("YYYY-MM-DD"), as mts_report_summary_get_by_day() gives them
+ */
+void
+mts_report_chart_set_days (MtsReportChart *self,
+                           GHashTable     *by_day)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  GDate first, last, date;
+  guint n_days;
+
+  g_return_if_fail (MTS_IS_REPORT_CHART (self));
+
+  g_array_set_size (self->days, 0);
+  g_date_clear (&first, 1);
+  g_date_clear (&last, 1);
+  if (by_day != NULL)
+    {
+      g_hash_table_iter_init (&iter, by_day);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          if (!parse_day (key, &date))
+            continue;
+          if (!g_date_valid (&first) || g_date_compare (&date, &first) < 0)
+            first = date;
+          if (!g_date_valid (&last) || g_date_compare (&date, &last) > 0)
+            last = date;
+        }
+    }
+
+  if (g_date_valid (&first))
+    {
+      /* The most recent days matter: a report dated decades off does not
+       * stretch the chart over them. */
+      n_days = g_date_days_between (&first, &last) + 1;
+      if (n_days > MAX_DAYS)
+        {
+          first = last;
+          g_date_subtract_days (&first, MAX_DAYS - 1);
+          n_days = MAX_DAYS;
+        }
+      self->first = first;
+      /* The array clears what it grows by. */
+      g_array_set_size (self->days, n_days);
+      g_hash_table_iter_init (&iter, by_day);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          const MtsReportCounts *counts = value;
+          int index;
+
+          if (!parse_day (key, &date))
+            continue;
+          index = g_date_days_between (&first, &date);
+          if (index < 0 || (guint) index >= n_days)
+            continue;
+          g_array_index (self->days, MtsReportCounts, index).successful += counts->successful;
+          g_array_index (self->days, MtsReportCounts, index).failed += counts->failed;
+        }
+    }
+
+  update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * mts_report_chart_get_summary:
+ *
+ * Returns: what the chart shows, in one sentence (also its accessible
+ *   description)
+ */
+const char *
+mts_report_chart_get_summary (MtsReportChart *self)
+{
+  g_return_val_if_fail (MTS_IS_REPORT_CHART (self), NULL);
+  return self->summary;
+}
+
+/* Returns: the number of bars last drawn */
+guint
+mts_report_chart_get_n_bars (MtsReportChart *self)
+{
+  g_return_val_if_fail (MTS_IS_REPORT_CHART (self), 0);
+  return self->n_bars;
+}
+
+/* Returns: the days one bar stood for when last drawn: 1, 7 or 30 (a month) */
+guint
+mts_report_chart_get_bar_days (MtsReportChart *self)
+{
+  g_return_val_if_fail (MTS_IS_REPORT_CHART (self), 0);
+  return self->bar_days;
+}
+
+static guint
+bucket_index (const GDate *first,
+              const GDate *date,
+              BucketKind   kind)
+{
+  switch (kind)
+    {
+    case BUCKET_WEEK:
+      /* Weeks start on Monday, as ISO 8601 has it. */
+      return (g_date_days_between (first, date) + g_date_get_weekday (first) - G_DATE_MONDAY) / 7;
+    case BUCKET_MONTH:
+      return (g_date_get_year (date) - g_date_get_year (first)) * 12 +
+             g_date_get_month (date) - g_date_get_month (first);
+    case BUCKET_DAY:
+    default:
+      return g_date_days_between (first, date);
+    }
+}
+
+static GArray *
+make_buckets (MtsReportChart *self,
+              BucketKind      kind)
+{
+  GArray *buckets = g_array_new (FALSE, TRUE, sizeof (Bucket));
+  GDate date = self->first;
+
+  for (guint i = 0; i < self->days->len; i++)
+    {
+      const MtsReportCounts *counts = &g_array_index (self->days, MtsReportCounts, i);
+      guint index = bucket_index (&self->first, &date, kind);
+      Bucket *bucket;
+
+      if (index >= buckets->len)
+        {
+          g_array_set_size (buckets, index + 1);
+          bucket = &g_array_index (buckets, Bucket, index);
+          bucket->start = date;
+          if (kind == BUCKET_WEEK)
+            g_date_subtract_days (&bucket->start, (g_date_get_weekday (&date) - G_DATE_MONDAY));
+          else if (kind == BUCKET_MONTH)
+            g_date_set_day (&bucket->start, 1);
+        }
+      bucket = &g_array_index (buckets, Bucket, index);
+      bucket->successful += counts->successful;
+      bucket->failed += counts->failed;
+      g_date_add_days (&date, 1);
+    }
+  return buckets;
+}
+
+/* 1, 2 or 5 times a power of ten, at least @value. */
+static gint64
+nice_ceiling (gint64 value)
+{
+  gint64 step = 1;
+
+  if (value <= 0)
+    return 1;
+  for (;;)
+    {
+      if (value <= step)
+        return step;
+      if (value <= 2 * step)
+        return 2 * step;
+      if (value <= 5 * step)
+        return 5 * step;
+      if (step > G_MAXINT64 / 100)
+        return value;
+      step *= 10;
+    }
+}
+
+static void
+layout_size (PangoLayout *layout,
+             int         *width,
+             int         *height)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (width != NULL)
+    *width = logical.width;
+  if (height != NULL)
+    *height = logical.height;
+}
+
+static void
+draw_text (cairo_t        *cr,
+           PangoLayout    *layout,
+           const GdkRGBA  *color,
+           double          x,
+           double          y)
+{
+  cairo_move_to (cr, x, y);
+  gdk_cairo_set_source_rgba (cr, color);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static char *
+bucket_label (const Bucket *bucket,
+              BucketKind    kind)
+{
+  if (kind == BUCKET_MONTH)
+    /* Translators: a month under a bar of the reports chart: "Mar 2027". */
+    return format_date (&bucket->start, _("%b %Y"));
+  /* Translators: a day under a bar of the reports chart: "4 Mar". */
+  return format_date (&bucket->start, _("%-d %b"));
+}
+
+static void
+mts_report_chart_snapshot (GtkWidget   *widget,
+                           GtkSnapshot *snapshot)
+{
+  MtsReportChart *self = MTS_REPORT_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GArray) buckets = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *top_text = NULL;
+  cairo_t *cr;
+  GdkRGBA fg, grid, ok, bad;
+  BucketKind kind = BUCKET_DAY;
+  gint64 top = 0;
+  int label_w, label_h, axis_w, plot_x, plot_y, plot_w, plot_h, label_every;
+  double slot, bar_w;
+
+  if (self->days->len == 0 || width <= 0 || height <= 0)
+    return;
+
+  widget_color (widget, &fg);
+  widget_color (self->success_swatch, &ok);
+  widget_color (self->error_swatch, &bad);
+  grid = fg;
+  grid.alpha *= 0.15;
+  fg.alpha *= 0.7;
+
+  layout = gtk_widget_create_pango_layout (widget, NULL);
+
+  pango_layout_set_text (layout, "0", -1);
+  layout_size (layout, NULL, &label_h);
+  plot_y = label_h / 2 + 1;
+  plot_h = height - plot_y - label_h - 6;
+  if (plot_h < 10)
+    return;
+
+  /* Bars: days if each gets a few pixels, else weeks, else months.  The
+   * scale's labels take width from the bars, and their width depends on
+   * the bars (sums of weeks are taller): two passes settle it. */
+  axis_w = 0;
+  for (int pass = 0; pass < 2; pass++)
+    {
+      BucketKind wanted = BUCKET_DAY;
+
+      plot_x = axis_w + (axis_w > 0 ? 6 : 0);
+      plot_w = width - plot_x - 1;
+      if (plot_w < 10)
+        return;
+      if (self->days->len * MIN_DAY_SLOT > plot_w)
+        wanted = self->days->len / 7.0 * MIN_DAY_SLOT > plot_w ? BUCKET_MONTH : BUCKET_WEEK;
+      if (buckets == NULL || wanted != kind)
+        {
+          kind = wanted;
+          g_clear_pointer (&buckets, g_array_unref);
+          buckets = make_buckets (self, kind);
+        }
+      top = 0;
+      for (guint i = 0; i < buckets->len; i++)
+        top = MAX (top, g_array_index (buckets, Bucket, i).successful +
+                        g_array_index (buckets, Bucket, i).failed);
+      top = nice_ceiling (top);
+      g_free (top_text);
+      top_text = mts_format_count (top);
+      pango_layout_set_text (layout, top_text, -1);
+      layout_size (layout, &axis_w, NULL);
+    }
+
+  self->n_bars = buckets->len;
+  self->bar_days = kind == BUCKET_DAY ? 1 : kind == BUCKET_WEEK ? 7 : 30;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* The scale: 0, half and top, with faint lines across. */
+  for (int i = 0; i <= 2; i++)
+    {
+      gint64 value = top * i / 2;
+      g_autofree char *text = mts_format_count (value);
+      double y = plot_y + plot_h - (double) plot_h * i / 2;
+      int text_w;
+
+      if (i == 1 && top % 2 != 0)
+        continue;
+      pango_layout_set_text (layout, text, -1);
+      layout_size (layout, &text_w, NULL);
+      draw_text (cr, layout, &fg, plot_x - 6 - text_w, y - label_h / 2.0);
+      gdk_cairo_set_source_rgba (cr, &grid);
+      cairo_rectangle (cr, plot_x, floor (y) - (i == 0 ? 1 : 0), plot_w, 1);
+      cairo_fill (cr);
+    }
+
+  /* The bars. */
+  slot = (double) plot_w / buckets->len;
+  bar_w = slot >= 6 ? MIN (slot * 0.7, 48) : MAX (1.0, slot - 1);
+  for (guint i = 0; i < buckets->len; i++)
+    {
+      const Bucket *bucket = &g_array_index (buckets, Bucket, i);
+      double x = plot_x + slot * i + (slot - bar_w) / 2;
+      double base = plot_y + plot_h - 1;
+      double ok_h = (double) plot_h * bucket->successful / top;
+      double bad_h = (double) plot_h * bucket->failed / top;
+
+      if (bucket->successful > 0)
+        ok_h = MAX (ok_h, 1);
+      if (bucket->failed > 0)
+        bad_h = MAX (bad_h, 2);
+      if (ok_h + bad_h > plot_h)
+        ok_h = MAX (0, plot_h - bad_h);
+      gdk_cairo_set_source_rgba (cr, &ok);
+      cairo_rectangle (cr, x, base - ok_h, bar_w, ok_h);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &bad);
+      cairo_rectangle (cr, x, base - ok_h - bad_h, bar_w, bad_h);
+      cairo_fill (cr);
+    }
+
+  /* Dates under the bars: as many as fit without touching, first one
+   * always, each under the middle of its bar but never past the edges. */
+  {
+    g_autofree char *widest = NULL;
+    GDate sample;
+
+    g_date_clear (&sample, 1);
+    g_date_set_dmy (&sample, 28, G_DATE_SEPTEMBER, 2000);
+    widest = kind == BUCKET_MONTH ? format_date (&sample, _("%b %Y")) : format_date (&sample, _("%-d %b"));
+    pango_layout_set_text (layout, widest, -1);
+    layout_size (layout, &label_w, NULL);
+    label_every = MAX (1, (int) ceil ((label_w + 16) / slot));
+  }
+  for (guint i = 0; i < buckets->len; i += label_every)
+    {
+      g_autofree char *text = bucket_label (&g_array_index (buckets, Bucket, i), kind);
+      int text_w;
+      double x;
+
+      pango_layout_set_text (layout, text, -1);
+      layout_size (layout, &text_w, NULL);
+      x = plot_x + slot * i + slot / 2 - text_w / 2.0;
+      x = CLAMP (x, plot_x, width - text_w);
+      draw_text (cr, layout, &fg, x, plot_y + plot_h + 4);
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+mts_report_chart_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 120;
+      *natural = 480;
+    }
+  else
+    {
+      *minimum = 140;
+      *natural = 180;
+    }
+}
+
+static void
+mts_report_chart_css_changed (GtkWidget         *widget,
+                              GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (mts_report_chart_parent_class)->css_changed (widget, change);
+  /* The style changed (dark, high contrast): the colours with it. */
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+mts_report_chart_dispose (GObject *object)
+{
+  MtsReportChart *self = MTS_REPORT_CHART (object);
+
+  g_clear_pointer (&self->success_swatch, gtk_widget_unparent);
+  g_clear_pointer (&self->error_swatch, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (mts_report_chart_parent_class)->dispose (object);
+}
+
+static void
+mts_report_chart_finalize (GObject *object)
+{
+  MtsReportChart *self = MTS_REPORT_CHART (object);
+
+  g_array_unref (self->days);
+  g_free (self->summary);
+
+  G_OBJECT_CLASS (mts_report_chart_parent_class)->finalize (object);
+}
+
+static void
+mts_report_chart_class_init (MtsReportChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mts_report_chart_dispose;
+  object_class->finalize = mts_report_chart_finalize;
+  widget_class->snapshot = mts_report_chart_snapshot;
+  widget_class->measure = mts_report_chart_measure;
+  widget_class->css_changed = mts_report_chart_css_changed;
+
+  gtk_widget_class_set_css_name (widget_class, "reportchart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static GtkWidget *
+swatch_new (MtsReportChart *self,
+            const char     *css_class)
+{
+  /* A label, so that the style's label.success and label.error rules
+   * apply as they do to text elsewhere in the app. */
+  GtkWidget *swatch = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (swatch, css_class);
+  gtk_widget_set_visible (swatch, FALSE);
+  gtk_widget_set_parent (swatch, GTK_WIDGET (self));
+  return swatch;
+}
+
+static void
+mts_report_chart_init (MtsReportChart *self)
+{
+  self->days = g_array_new (FALSE, TRUE, sizeof (MtsReportCounts));
+  g_date_clear (&self->first, 1);
+  self->success_swatch = swatch_new (self, "success");
+  self->error_swatch = swatch_new (self, "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sessions per day"),
+                                  -1);
+  update_summary (self);
+}
+
+GtkWidget *
+mts_report_chart_new (void)
+{
+  return g_object_new (MTS_TYPE_REPORT_CHART, NULL);
+}

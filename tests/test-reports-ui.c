@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-reports-ui.c: TLS reports in the real wizard: a folder of reports
+ * (JSON, gzip, a mail, one for another domain, one broken) dropped on the
+ * window, the Progress step's totals, chart, lists and what was left out,
+ * the project saved; a large import cancelled half-way; screenshots in
+ * light and dark, wide and narrow. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "app/mts-application.h"
+#include "app/mts-readiness-view.h"
+#include "app/mts-window-private.h"
+#include "core/mts-project-store.h"
+#include "core/mts-report.h"
+#include "mts-ui-test.h"
+
+static MtsApplication *app;
+static MtsWindow *window;
+static char *data_home;
+static char *reports_dir;
+
+#define wait_for mts_ui_test_wait_for
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static void
+settle (void)
+{
+  mts_ui_test_settle (GTK_WIDGET (window));
+}
+
+typedef struct
+{
+  int width;
+  int height;
+} Size;
+
+static gboolean
+has_size (gpointer data)
+{
+  Size *size = data;
+
+  return ABS (gtk_widget_get_width (GTK_WIDGET (window)) - size->width) <= 32 &&
+         ABS (gtk_widget_get_height (GTK_WIDGET (window)) - size->height) <= 32;
+}
+
+static void
+resize (int width,
+        int height)
+{
+  Size size = { width, height };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  wait_for (has_size, &size, "the window size");
+  settle ();
+}
+
+static gboolean
+not_checking (gpointer data)
+{
+  return !_mts_window_is_checking (window);
+}
+
+static void
+stop_check (void)
+{
+  if (_mts_window_is_checking (window))
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-check", NULL));
+      wait_for (not_checking, NULL, "the check to stop");
+    }
+}
+
+static MtsReportsView *
+reports_view (void)
+{
+  return _mts_progress_page_get_reports_view (MTS_PROGRESS_PAGE (_mts_window_get_page (window, MTS_STEP_PROGRESS)));
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A label somewhere under @root whose text holds @text: toasts. */
+static gboolean
+has_label_with (GtkWidget  *root,
+                const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_with (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+toast_shows (gpointer text)
+{
+  return has_label_with (GTK_WIDGET (_mts_window_get_toast_overlay (window)), text);
+}
+
+/* The text of a row's count ("7 failed"): its label in the "numeric" style. */
+static const char *
+row_suffix_text (GtkWidget *row)
+{
+  if (GTK_IS_LABEL (row) && gtk_widget_has_css_class (row, "numeric"))
+    return gtk_label_get_text (GTK_LABEL (row));
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text = row_suffix_text (child);
+
+      if (text != NULL)
+        return text;
+    }
+  return NULL;
+}
+
+/* Reports ---------------------------------------------------------------- */
+
+static char *
+report_json (const char *organization,
+             const char *report_id,
+             const char *day,
+             const char *domain,
+             int         successful,
+             const char *failure_type,
+             const char *failure_host,
+             int         failed)
+{
+  g_autofree char *details = NULL;
+
+  if (failed > 0)
+    details = g_strdup_printf ("{\"result-type\": \"%s\", \"sending-mta-ip\": \"192.0.2.10\", "
+                               "\"receiving-mx-hostname\": \"%s\", \"failed-session-count\": %d}",
+                               failure_type, failure_host, failed);
+  return g_strdup_printf ("{\"organization-name\": \"%s\", "
+                          "\"date-range\": {\"start-datetime\": \"%sT00:00:00Z\", "
+                          "\"end-datetime\": \"%sT23:59:59Z\"}, "
+                          "\"contact-info\": \"tlsrpt@reporter.example\", \"report-id\": \"%s\", "
+                          "\"policies\": [{\"policy\": {\"policy-type\": \"sts\", "
+                          "\"policy-string\": [\"version: STSv1\", \"mode: testing\", "
+                          "\"mx: mx1.%s\", \"mx: mx2.%s\", \"max_age: 604800\"], "
+                          "\"policy-domain\": \"%s\", \"mx-host\": [\"mx1.%s\", \"mx2.%s\"]}, "
+                          "\"summary\": {\"total-successful-session-count\": %d, "
+                          "\"total-failure-session-count\": %d}, \"failure-details\": [%s]}]}",
+                          organization, day, day, report_id, domain, domain, domain, domain, domain,
+                          successful, failed, details != NULL ? details : "");
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *data,
+            gsize       length)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, data, length, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+gzip (const char *data)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) stream = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (stream, data, strlen (data), NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (stream, NULL, &error));
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* A report mail as RFC 8460 §5.3 has it: the report gzipped and attached. */
+static char *
+report_mail (const char *json)
+{
+  g_autoptr(GBytes) packed = gzip (json);
+  g_autofree char *encoded = g_base64_encode (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+  g_autoptr(GString) lines = g_string_new (NULL);
+
+  for (gsize i = 0; encoded[i] != '\0'; i += 76)
+    g_string_append_printf (lines, "%.76s\n", encoded + i);
+  return g_strdup_printf ("From: tlsrpt@mail.sender.example\n"
+                          "Date: Fri, 06 Mar 2026 04:12:00 +0000\n"
+                          "To: tlsrpt@example.com\n"
+                          "Subject: Report Domain: example.com Submitter: mail.sender.example\n"
+                          "TLS-Report-Domain: example.com\n"
+                          "TLS-Report-Submitter: mail.sender.example\n"
+                          "MIME-Version: 1.0\n"
+                          "Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b0undary\"\n"
+                          "\n"
+                          "--b0undary\n"
+                          "Content-Type: text/plain; charset=\"us-ascii\"\n"
+                          "\n"
+                          "This is an aggregate TLS report from mail.sender.example\n"
+                          "\n"
+                          "--b0undary\n"
+                          "Content-Type: application/tlsrpt+gzip\n"
+                          "Content-Transfer-Encoding: base64\n"
+                          "Content-Disposition: attachment; filename=\"report.json.gz\"\n"
+                          "\n"
+                          "%s"
+                          "--b0undary--\n",
+                          lines->str);
+}
+
+/* Ten days of March 2026 from two reporters (JSON from one, gzip from the
+ * other), a mail from a third, a report for another domain and a file
+ * that is no report.  Sessions: 15,650 successful, 13 failed (9 on the
+ * 4th), of four result types, one that RFC 8460 does not list. */
+static void
+write_reports (const char *dir)
+{
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *day = g_strdup_printf ("2026-03-%02d", i + 1);
+      g_autofree char *google_id = g_strdup_printf ("%sT00:00:00Z_example.com", day);
+      g_autofree char *ms_id = g_strdup_printf ("ms-%d", i);
+      g_autofree char *google_name = g_strdup_printf ("google!example.com!%s.json", day);
+      g_autofree char *ms_name = g_strdup_printf ("microsoft.com!example.com!%s.json.gz", day);
+      g_autofree char *google = NULL;
+      g_autofree char *ms = NULL;
+      g_autoptr(GBytes) packed = NULL;
+
+      google = report_json ("Google Inc.", google_id, day, "example.com", 1000 + 10 * i,
+                            i == 3 ? "certificate-expired" : "starttls-not-supported",
+                            i == 3 ? "mx1.example.com" : "mx2.example.com",
+                            i == 3 ? 7 : i == 5 ? 3 : 0);
+      ms = report_json ("Microsoft Corporation", ms_id, day, "example.com", 500,
+                        i == 3 ? "validation-failure" : "tls-downgrade-seen", "mx1.example.com",
+                        i == 3 ? 2 : i == 7 ? 1 : 0);
+      write_file (dir, google_name, google, strlen (google));
+      packed = gzip (ms);
+      write_file (dir, ms_name, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+    }
+  {
+    g_autofree char *json = report_json ("Mail Sender One", "m1-2026-03-05", "2026-03-05", "example.com",
+                                         200, NULL, NULL, 0);
+    g_autofree char *mail = report_mail (json);
+    g_autofree char *other = report_json ("Google Inc.", "other-1", "2026-03-02", "other.example",
+                                          40, NULL, NULL, 0);
+
+    write_file (dir, "report-mail.eml", mail, strlen (mail));
+    write_file (dir, "other.example.json", other, strlen (other));
+    write_file (dir, "broken.json", "{ \"organization-name\": ", strlen ("{ \"organization-name\": "));
+  }
+}
+
+static GListModel *
+files_of (const char *path)
+{
+  GListStore *store = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_list_store_append (store, file);
+  return G_LIST_MODEL (store);
+}
+
+static gboolean
+import_done (gpointer data)
+{
+  return !mts_reports_view_is_importing (reports_view ());
+}
+
+static MtsProject *
+load_saved_project (void)
+{
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+  g_autoptr(GError) error = NULL;
+  MtsProject *project = mts_project_store_open (store, "example.com", &error);
+
+  g_assert_no_error (error);
+  return project;
+}
+
+static void
+collect_toast_buttons (GtkWidget *widget,
+                       GPtrArray *buttons)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) &&
+          g_str_equal (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (child)), "AdwToastWidget"))
+        g_ptr_array_add (buttons, child);
+      collect_toast_buttons (child, buttons);
+    }
+}
+
+/* Screenshots show the page, not the toasts over it. */
+static void
+dismiss_toasts (void)
+{
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+      collect_toast_buttons (GTK_WIDGET (_mts_window_get_toast_overlay (window)), buttons);
+      if (buttons->len == 0)
+        return;
+      for (guint j = 0; j < buttons->len; j++)
+        g_signal_emit_by_name (buttons->pdata[j], "clicked");
+      settle ();
+    }
+}
+
+/* Shows the Reports view at the top of the page's scrolled area.  The
+ * page grows as it is laid out: again until it stays. */
+static void
+scroll_to_reports (void)
+{
+  GtkWidget *view = GTK_WIDGET (reports_view ());
+  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+
+  for (guint i = 0; i < 10; i++)
+    {
+      double value = gtk_adjustment_get_value (adjustment);
+      double x, y;
+
+      settle ();
+      /* Where the view is in what the viewport shows now. */
+      g_assert_true (gtk_widget_translate_coordinates (view, content, 0, 0, &x, &y));
+      if (ABS (y - 12) < 2 ||
+          (y > 12 && value >= gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 1))
+        break;
+      gtk_adjustment_set_value (adjustment, value + y - 12);
+    }
+}
+
+static void
+shoot (const char *name)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  struct { int width; const char *size; } sizes[] = { { 1280, "wide" }, { 400, "narrow" } };
+  struct { AdwColorScheme scheme; const char *name; } schemes[] = {
+    { ADW_COLOR_SCHEME_FORCE_LIGHT, "light" },
+    { ADW_COLOR_SCHEME_FORCE_DARK, "dark" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      resize (sizes[i].width, 800);
+      for (guint j = 0; j < G_N_ELEMENTS (schemes); j++)
+        {
+          g_autofree char *file = g_strdup_printf ("%s-%s-%s", name, schemes[j].name, sizes[i].size);
+
+          adw_style_manager_set_color_scheme (style, schemes[j].scheme);
+          dismiss_toasts ();
+          scroll_to_reports ();
+          mts_ui_test_save_screenshot (GTK_WIDGET (window), file);
+        }
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  resize (1280, 800);
+}
+
+/* Tests ------------------------------------------------------------------ */
+
+static void
+test_no_domain (void)
+{
+  g_autoptr(GListModel) files = files_of (reports_dir);
+
+  g_assert_null (_mts_window_get_project (window));
+  g_assert_false (_mts_window_import_files (window, files));
+  wait_for (toast_shows, (gpointer) "Open or start a domain first", "the toast");
+}
+
+static void
+open_domain (void)
+{
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+  g_autoptr(MtsProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *patterns[] = { "mx1.example.com", "mx2.example.com", NULL };
+  const char *rua[] = { "mailto:tlsrpt@example.com", NULL };
+  MtsWelcomePage *welcome = _mts_window_get_welcome_page (window);
+
+  /* A domain set up and published earlier: the wizard resumes on Progress. */
+  project = mts_project_store_create (store, "example.com", &error);
+  g_assert_no_error (error);
+  mts_project_set_mx_patterns (project, patterns);
+  mts_project_set_mode (project, MTS_POLICY_MODE_TESTING);
+  mts_project_set_max_age (project, 604800);
+  mts_project_set_rua (project, rua);
+  mts_project_add_id (project, "20260301T000000", NULL);
+  mts_project_set_step (project, "progress");
+  g_assert_true (mts_project_store_save (store, project, &error));
+  g_assert_no_error (error);
+
+  gtk_editable_set_text (_mts_welcome_page_get_entry (welcome), "example.com");
+  settle ();
+  mts_ui_test_click (_mts_welcome_page_get_start (welcome));
+  stop_check ();
+  g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_PROGRESS);
+}
+
+static void
+test_empty (void)
+{
+  MtsReportsView *view;
+
+  open_domain ();
+  view = reports_view ();
+  settle ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (_mts_reports_view_get_stack (view)), ==, "empty");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, TRUE))));
+  g_assert_true (has_label_with (GTK_WIDGET (view), "No Reports Yet"));
+  shoot ("reports-empty");
+}
+
+static void
+assert_row (const char *list,
+            const char *name,
+            const char *title,
+            const char *subtitle_part,
+            const char *suffix)
+{
+  GtkWidget *row = find_named (GTK_WIDGET (_mts_reports_view_get_list (reports_view (), list)), name);
+
+  if (row == NULL)
+    g_error ("no row “%s” in the list “%s”", name, list);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, title);
+  if (subtitle_part != NULL && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle_part) == NULL)
+    g_error ("the row “%s” says “%s”, without “%s”", name,
+             adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), subtitle_part);
+  if (suffix != NULL)
+    g_assert_cmpstr (row_suffix_text (row), ==, suffix);
+}
+
+static void
+test_import (void)
+{
+  g_autoptr(GListModel) files = files_of (reports_dir);
+  g_autoptr(MtsProject) saved = NULL;
+  MtsReportsView *view = reports_view ();
+  MtsReportChart *chart = _mts_reports_view_get_chart (view);
+  static const char summary[] = "From 1 March 2026 to 10 March 2026: 15650 successful and 13 failed "
+                                "sessions; most failures on 4 March 2026.";
+  const char *meaning, *fix;
+  GtkWidget *readiness;
+  GPtrArray *timeline;
+  const MtsProjectEvent *last;
+  char *mismatch;
+
+  g_assert_true (_mts_window_import_files (window, files));
+  g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_PROGRESS);
+  wait_for (import_done, NULL, "the import to finish");
+  settle ();
+  wait_for (toast_shows, (gpointer) "Imported 21 reports, 1 for another domain, 1 file could not be read",
+            "the import's toast");
+
+  /* Totals and chart. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (_mts_reports_view_get_stack (view)), ==, "reports");
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 0)), ==, "15650");
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 1)), ==, "13");
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 2)), ==, "< 0.1 %");
+  g_assert_cmpstr (mts_report_chart_get_summary (chart), ==, summary);
+  g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG));
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                 summary);
+  if (mismatch != NULL)
+    g_error ("the chart's accessible description: %s", mismatch);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  /* Ten days are ten bars, wide or narrow. */
+  g_assert_cmpuint (mts_report_chart_get_n_bars (chart), ==, 10);
+  g_assert_cmpuint (mts_report_chart_get_bar_days (chart), ==, 1);
+
+  /* Failures by result type, with what they mean and what to fix. */
+  mts_report_result_type_describe ("certificate-expired", &meaning, &fix);
+  assert_row ("types", "certificate-expired", "certificate-expired", meaning, "7 failed");
+  assert_row ("types", "certificate-expired", "certificate-expired", fix, NULL);
+  mts_report_result_type_describe ("starttls-not-supported", &meaning, NULL);
+  assert_row ("types", "starttls-not-supported", "starttls-not-supported", meaning, "3 failed");
+  assert_row ("types", "validation-failure", "validation-failure", NULL, "2 failed");
+  /* A type RFC 8460 does not list: by its name, with the core's sentence. */
+  mts_report_result_type_describe ("tls-downgrade-seen", &meaning, NULL);
+  assert_row ("types", "tls-downgrade-seen", "tls-downgrade-seen", meaning, "1 failed");
+  /* Most failures first. */
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_row_at_index (_mts_reports_view_get_list (view, "types"), 0))),
+                   ==, "certificate-expired");
+
+  /* By MX host and by reporter. */
+  assert_row ("hosts", "mx1.example.com", "mx1.example.com", NULL, "10 failed");
+  assert_row ("hosts", "mx2.example.com", "mx2.example.com", NULL, "3 failed");
+  assert_row ("reporters", "Google Inc.", "Google Inc.", "10450 successful, 10 failed", NULL);
+  assert_row ("reporters", "Microsoft Corporation", "Microsoft Corporation", "5000 successful, 3 failed", NULL);
+  assert_row ("reporters", "Mail Sender One", "Mail Sender One", "200 successful, 0 failed", NULL);
+
+  /* What was left out, and why. */
+  assert_row ("outcome", "elsewhere", "other.example.json", "other.example", NULL);
+  assert_row ("outcome", "report-not-json", "broken.json", NULL, NULL);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_mts_reports_view_get_list (view, "outcome"))));
+
+  /* Saved, with the import on the timeline. */
+  saved = load_saved_project ();
+  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 21);
+  timeline = mts_project_get_timeline (saved);
+  last = g_ptr_array_index (timeline, timeline->len - 1);
+  g_assert_cmpint (last->kind, ==, MTS_TIMELINE_IMPORT);
+
+  /* The readiness checklist is on the same page, shown with them. */
+  readiness = find_type (_mts_window_get_page (window, MTS_STEP_PROGRESS), MTS_TYPE_READINESS_VIEW);
+  g_assert_nonnull (readiness);
+  g_assert_true (gtk_widget_get_mapped (readiness));
+
+  shoot ("reports");
+
+  /* The same folder again: nothing new, nothing changes. */
+  g_assert_true (_mts_window_import_files (window, files));
+  wait_for (import_done, NULL, "the second import to finish");
+  wait_for (toast_shows, (gpointer) "No new reports, 21 already known", "the second import's toast");
+  g_clear_object (&saved);
+  saved = load_saved_project ();
+  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 21);
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 0)), ==, "15650");
+}
+
+static gboolean
+import_progressed (gpointer data)
+{
+  GtkProgressBar *bar = _mts_reports_view_get_progress_bar (reports_view ());
+
+  g_assert_true (mts_reports_view_is_importing (reports_view ()));
+  return gtk_progress_bar_get_fraction (bar) > 0;
+}
+
+static void
+test_cancel (void)
+{
+  g_autofree char *dir = g_build_filename (data_home, "many", NULL);
+  g_autoptr(GListModel) files = NULL;
+  g_autoptr(MtsProject) saved = NULL;
+  MtsReportsView *view = reports_view ();
+  double fraction;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (int i = 0; i < 2000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("many-%d", i);
+      g_autofree char *name = g_strdup_printf ("%04d.json", i);
+      g_autofree char *day = g_strdup_printf ("2026-%02d-%02d", 1 + i / 28 % 12, 1 + i % 28);
+      g_autofree char *json = report_json ("Many Reports Ltd", id, day, "example.com", 10, NULL, NULL, 0);
+      g_autoptr(GString) padded = g_string_new (json);
+
+      /* Reporters list their sending servers at length: files that take
+       * a while to read, so that Cancel comes half-way. */
+      g_string_truncate (padded, padded->len - 4);
+      for (int j = 0; j < 60; j++)
+        g_string_append_printf (padded, "%s{\"result-type\": \"validation-failure\", "
+                                "\"sending-mta-ip\": \"192.0.2.%d\", \"receiving-mx-hostname\": "
+                                "\"mx1.example.com\", \"failed-session-count\": 0}",
+                                j > 0 ? ", " : "", j);
+      g_string_append (padded, "]}]}");
+      write_file (dir, name, padded->str, padded->len);
+    }
+  files = files_of (dir);
+
+  g_assert_true (_mts_window_import_files (window, files));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (_mts_reports_view_get_progress_bar (view))));
+  wait_for (import_progressed, NULL, "the import to read some files");
+  fraction = gtk_progress_bar_get_fraction (_mts_reports_view_get_progress_bar (view));
+  g_test_message ("cancelled at %.0f %%", fraction * 100);
+  g_assert_cmpfloat (fraction, <, 1.0);
+  mts_ui_test_click (_mts_reports_view_get_cancel_button (view));
+  wait_for (import_done, NULL, "the import to stop");
+  wait_for (toast_shows, (gpointer) "Import stopped: no reports were imported", "the toast");
+
+  /* The project is as it was: loadable, with the earlier reports only. */
+  g_assert_cmpuint (mts_project_get_n_reports (_mts_window_get_project (window)), ==, 21);
+  saved = load_saved_project ();
+  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 21);
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 0)), ==, "15650");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
+}
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  data_home = g_dir_make_tmp ("mts-reports-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  reports_dir = g_build_filename (data_home, "reports", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (reports_dir, 0755), ==, 0);
+  write_reports (reports_dir);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = mts_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  wait_for (is_mapped, window, "the window to be shown");
+  /* No network: a DNS server that is not there. */
+  g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
+  g_assert_no_error (error);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  resize (1280, 800);
+
+  g_test_add_func ("/mts/reports-ui/no-domain", test_no_domain);
+  g_test_add_func ("/mts/reports-ui/empty", test_empty);
+  g_test_add_func ("/mts/reports-ui/import", test_import);
+  g_test_add_func ("/mts/reports-ui/cancel", test_cancel);
+  status = g_test_run ();
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  mts_ui_test_drain ();
+  g_assert_finalize_object (window);
+  g_object_unref (app);
+  remove_tree (data_home);
+  g_free (data_home);
+  g_free (reports_dir);
+  return status;
+}
