@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-preferences-window.c: where the checks ask (DNS) and whom they trust (CA).
+/* mts-preferences-window.c: where the checks ask (DNS), whom they trust (CA), and when a domain is ready.
  *
  * Two settings for admins whose network is not the internet's: a DNS server
  * other than the system's (a split-horizon setup, or to see what a public
  * resolver sees), and a private certificate authority whose certificates the
  * probes and the policy fetch accept besides the system's.  Both are
  * checked before they are saved, so a typo never silently turns every check
- * into a failure.
+ * into a failure.  The Readiness page holds the thresholds of the
+ * readiness checklist on the Progress step.
  */
 #include "config.h"
 
@@ -28,6 +29,27 @@ struct _MtsPreferencesWindow
   AdwActionRow *ca_row;
   GtkButton *ca_remove_button;
   GtkLabel *ca_message;
+
+  GtkSpinButton *testing_days_spin;
+  GtkSpinButton *min_reporters_spin;
+  GtkSpinButton *min_report_days_spin;
+  GtkSpinButton *recent_days_spin;
+  GtkSpinButton *max_other_failures_spin;
+  GtkSpinButton *cert_min_days_spin;
+};
+
+/* The readiness thresholds: each key and the spin button that shows it. */
+static const struct
+{
+  const char *key;
+  gsize offset;
+} readiness_keys[] = {
+  { "readiness-testing-days", G_STRUCT_OFFSET (MtsPreferencesWindow, testing_days_spin) },
+  { "readiness-min-reporters", G_STRUCT_OFFSET (MtsPreferencesWindow, min_reporters_spin) },
+  { "readiness-min-report-days", G_STRUCT_OFFSET (MtsPreferencesWindow, min_report_days_spin) },
+  { "readiness-recent-days", G_STRUCT_OFFSET (MtsPreferencesWindow, recent_days_spin) },
+  { "readiness-max-other-failures", G_STRUCT_OFFSET (MtsPreferencesWindow, max_other_failures_spin) },
+  { "readiness-cert-min-days", G_STRUCT_OFFSET (MtsPreferencesWindow, cert_min_days_spin) },
 };
 
 G_DEFINE_FINAL_TYPE (MtsPreferencesWindow, mts_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -170,6 +192,70 @@ remove_ca_action (GtkWidget  *widget,
   g_settings_set_string (self->settings, "ca-file", "");
 }
 
+/* Whole numbers of days or reporters, shown by a spin button (a double). */
+static gboolean
+uint_get_mapping (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+uint_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) CLAMP (g_value_get_double (value) + 0.5, 0, G_MAXUINT32));
+}
+
+/* A share of the sessions (0.001), shown in percent (0.10). */
+static gboolean
+percent_get_mapping (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_double (variant) * 100);
+  return TRUE;
+}
+
+static GVariant *
+percent_set_mapping (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  return g_variant_new_double (CLAMP (g_value_get_double (value) / 100, 0, 1));
+}
+
+static void
+bind_readiness (MtsPreferencesWindow *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (readiness_keys); i++)
+    {
+      GtkSpinButton *spin = G_STRUCT_MEMBER (GtkSpinButton *, self, readiness_keys[i].offset);
+      gboolean percent = spin == self->max_other_failures_spin;
+
+      g_settings_bind_with_mapping (self->settings, readiness_keys[i].key,
+                                    gtk_spin_button_get_adjustment (spin), "value",
+                                    G_SETTINGS_BIND_DEFAULT,
+                                    percent ? percent_get_mapping : uint_get_mapping,
+                                    percent ? percent_set_mapping : uint_set_mapping,
+                                    NULL, NULL);
+    }
+}
+
+static void
+reset_readiness_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MtsPreferencesWindow *self = MTS_PREFERENCES_WINDOW (widget);
+
+  for (guint i = 0; i < G_N_ELEMENTS (readiness_keys); i++)
+    g_settings_reset (self->settings, readiness_keys[i].key);
+}
+
 static void
 mts_preferences_window_dispose (GObject *object)
 {
@@ -201,10 +287,17 @@ mts_preferences_window_class_init (MtsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, ca_row);
   gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, ca_remove_button);
   gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, ca_message);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, testing_days_spin);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, min_reporters_spin);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, min_report_days_spin);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, recent_days_spin);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, max_other_failures_spin);
+  gtk_widget_class_bind_template_child (widget_class, MtsPreferencesWindow, cert_min_days_spin);
   gtk_widget_class_bind_template_callback (widget_class, dns_apply_cb);
 
   gtk_widget_class_install_action (widget_class, "preferences.choose-ca", NULL, choose_ca_action);
   gtk_widget_class_install_action (widget_class, "preferences.remove-ca", NULL, remove_ca_action);
+  gtk_widget_class_install_action (widget_class, "preferences.reset-readiness", NULL, reset_readiness_action);
 }
 
 static void
@@ -220,6 +313,7 @@ mts_preferences_window_init (MtsPreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::ca-file", G_CALLBACK (update_ca_row), self,
                            G_CONNECT_SWAPPED);
   update_ca_row (self);
+  bind_readiness (self);
 
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self->dns_row),
                                   GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->dns_message, NULL, -1);

@@ -85,7 +85,7 @@ mts_progress_page_set_project (MtsProgressPage *self,
     {
     case MTS_PROJECT_STATE_TESTING:
       headline = since != NULL ? g_strdup_printf (_("Testing since %s"), since) : g_strdup (_("Testing"));
-      next = _("Leave the policy in testing for at least two weeks, and read the reports that arrive at your report address. When they show no failed connections, switch to enforce on the Policy step, then publish the new file and record.");
+      next = _("Leave the policy in testing for at least two weeks, and import the reports that arrive at your report address. When the checklist under “Ready for Enforce?” is met, use Switch to Enforce: it guides you through publishing the new file and record.");
       break;
     case MTS_PROJECT_STATE_ENFORCE:
       headline = since != NULL ? g_strdup_printf (_("Enforced since %s"), since) : g_strdup (_("Enforced"));

@@ -1,19 +1,255 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-readiness-view.c: the Progress step's view of the readiness checklist and verdict, and the ways to switch modes. */
+/* mts-readiness-view.c: the Progress step's view of the readiness checklist and verdict, and the ways to switch modes.
+ *
+ * The checklist is the core's (mts_readiness_evaluate()) with the
+ * thresholds the user set in Preferences; it is worked out again whenever
+ * the project changes (a check, an import, a switch) or a threshold does.
+ * Each switch opens a MtsPromotionDialog; switching to enforce before the
+ * checklist is met asks first, naming what is missing.
+ */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "mts-application.h"
+#include "mts-promotion-dialog.h"
 #include "mts-readiness-view.h"
+#include "mts-rows.h"
+
+/* The verdict names this many open items; the checklist shows them all. */
+#define VERDICT_REASONS 2
 
 struct _MtsReadinessView
 {
   AdwBin parent_instance;
 
+  GtkListBox *verdict_list;
+  GtkListBox *checklist;
+  GtkButton *continue_button;
+  GtkButton *enforce_button;
+  GtkButton *testing_button;
+  GtkButton *remove_button;
+
   MtsProject *project;
+  gulong changed_id;
+  guint refresh_source;
+  GSettings *settings;
+  MtsReadiness *readiness;
 };
 
 G_DEFINE_FINAL_TYPE (MtsReadinessView, mts_readiness_view, ADW_TYPE_BIN)
+
+static const char *
+status_icon (MtsReadinessStatus status)
+{
+  switch (status)
+    {
+    case MTS_READINESS_MET:
+      return "emblem-ok-symbolic";
+    case MTS_READINESS_NOT_MET:
+      return "window-close-symbolic";
+    case MTS_READINESS_UNKNOWN:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+static const char *
+status_class (MtsReadinessStatus status)
+{
+  switch (status)
+    {
+    case MTS_READINESS_MET:
+      return "success";
+    case MTS_READINESS_NOT_MET:
+      return "error";
+    case MTS_READINESS_UNKNOWN:
+    default:
+      return "dim-label";
+    }
+}
+
+static const char *
+status_word (MtsReadinessStatus status)
+{
+  switch (status)
+    {
+    case MTS_READINESS_MET:
+      /* Translators: a condition for enforce is met. */
+      return _("Met");
+    case MTS_READINESS_NOT_MET:
+      return _("Not met");
+    case MTS_READINESS_UNKNOWN:
+    default:
+      /* Translators: nothing shows yet whether a condition is met. */
+      return _("Unknown");
+    }
+}
+
+static void
+get_thresholds (MtsReadinessThresholds *thresholds)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (MTS_IS_APPLICATION (app))
+    mts_application_get_readiness_thresholds (MTS_APPLICATION (app), thresholds);
+  else
+    mts_readiness_thresholds_init (thresholds);
+}
+
+/* "“A”, “B” and 2 more": the titles of the first open items. */
+static char *
+open_items (MtsReadiness *readiness,
+            guint         limit)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint open = 0;
+
+  for (guint i = 0; i < readiness->items->len; i++)
+    {
+      const MtsReadinessItem *item = g_ptr_array_index (readiness->items, i);
+
+      if (item->status == MTS_READINESS_MET)
+        continue;
+      if (open < limit)
+        {
+          if (open > 0)
+            g_string_append (text, _("; "));
+          g_string_append (text, item->title);
+        }
+      open++;
+    }
+  if (open > limit)
+    /* Translators: after the first open conditions: "…; and 3 more". */
+    g_string_append_printf (text, ngettext ("; and %u more", "; and %u more", open - limit), open - limit);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+update_actions (MtsReadinessView *self)
+{
+  MtsProjectState state = self->project != NULL ? mts_project_get_state (self->project)
+                                                 : MTS_PROJECT_STATE_DRAFT;
+  const MtsPromotion *pending = self->project != NULL ? mts_promotion_dialog_get_pending (self->project) : NULL;
+  gboolean ready = self->readiness != NULL && self->readiness->ready;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.enforce",
+                                 state == MTS_PROJECT_STATE_TESTING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.testing",
+                                 state == MTS_PROJECT_STATE_ENFORCE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.remove",
+                                 state == MTS_PROJECT_STATE_TESTING || state == MTS_PROJECT_STATE_ENFORCE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.continue", pending != NULL);
+  /* The button's place in the flow box goes with it. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->continue_button)), pending != NULL);
+  if (pending != NULL)
+    {
+      /* Translators: the button that reopens a switch under way: "Continue: Switch to Enforce…". */
+      g_autofree char *label = g_strdup_printf (_("Continue: %s…"), mts_promotion_kind_title (pending->kind));
+
+      gtk_button_set_label (self->continue_button, label);
+    }
+
+  if (ready && state == MTS_PROJECT_STATE_TESTING && pending == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->enforce_button), "suggested-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->enforce_button), "suggested-action");
+}
+
+static void
+refresh (MtsReadinessView *self)
+{
+  MtsReadinessThresholds thresholds;
+  g_autofree char *detail = NULL;
+  GtkWidget *row;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  mts_list_box_remove_all (self->verdict_list);
+  mts_list_box_remove_all (self->checklist);
+  g_clear_pointer (&self->readiness, mts_readiness_free);
+  if (self->project == NULL)
+    {
+      update_actions (self);
+      return;
+    }
+
+  get_thresholds (&thresholds);
+  self->readiness = mts_readiness_evaluate (self->project, &thresholds, NULL);
+
+  switch (mts_project_get_state (self->project))
+    {
+    case MTS_PROJECT_STATE_ENFORCE:
+      detail = g_strdup (self->readiness->ready
+                         ? _("The policy is enforced, and everything below still holds.")
+                         : _("The policy is enforced. Some conditions below no longer hold: look at them before mail is refused."));
+      row = mts_message_row_new (self->readiness->ready ? "emblem-ok-symbolic" : "dialog-warning-symbolic",
+                                 self->readiness->ready ? "success" : "warning",
+                                 _("Enforced"), detail);
+      break;
+    default:
+      if (self->readiness->ready)
+        row = mts_message_row_new ("emblem-ok-symbolic", "success", _("Ready for enforce"),
+                                   _("Every condition below is met: switching to enforce is safe now."));
+      else
+        {
+          g_autofree char *open = open_items (self->readiness, VERDICT_REASONS);
+
+          /* Translators: the verdict: "Not yet: The testing policy has been
+           * live long enough; Reports from several reporters…". */
+          detail = g_strdup_printf (_("Not yet: %s"), open);
+          row = mts_message_row_new ("dialog-warning-symbolic", "warning", _("Not ready for enforce yet"), detail);
+        }
+      break;
+    }
+  gtk_widget_set_name (row, "verdict");
+  gtk_list_box_append (self->verdict_list, row);
+
+  for (guint i = 0; i < self->readiness->items->len; i++)
+    {
+      const MtsReadinessItem *item = g_ptr_array_index (self->readiness->items, i);
+      GtkWidget *state = gtk_label_new (status_word (item->status));
+
+      row = mts_message_row_new (status_icon (item->status), status_class (item->status),
+                                 item->title, item->evidence);
+      gtk_widget_set_name (row, item->id);
+      /* The icon's shape and the word say it, not the colour alone. */
+      gtk_widget_add_css_class (state, "caption");
+      gtk_widget_add_css_class (state, status_class (item->status));
+      gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, status_word (item->status),
+                                      -1);
+      gtk_list_box_append (self->checklist, row);
+    }
+  update_actions (self);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  MtsReadinessView *self = user_data;
+
+  self->refresh_source = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A switch or a check changes many things at once: one refresh for all. */
+static void
+queue_refresh (MtsReadinessView *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_idle_add (refresh_cb, self);
+}
+
+static void
+settings_changed_cb (MtsReadinessView *self,
+                     const char       *key)
+{
+  if (g_str_has_prefix (key, "readiness-"))
+    queue_refresh (self);
+}
 
 /**
  * mts_readiness_view_set_project:
@@ -21,11 +257,121 @@ G_DEFINE_FINAL_TYPE (MtsReadinessView, mts_readiness_view, ADW_TYPE_BIN)
  */
 void
 mts_readiness_view_set_project (MtsReadinessView *self,
-                             MtsProject     *project)
+                                MtsProject       *project)
 {
   g_return_if_fail (MTS_IS_READINESS_VIEW (self));
 
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
   g_set_object (&self->project, project);
+  if (project != NULL)
+    self->changed_id = g_signal_connect_swapped (project, "changed", G_CALLBACK (queue_refresh), self);
+  refresh (self);
+}
+
+static void
+open_dialog (MtsReadinessView *self,
+             MtsPromotionKind  kind)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+  MtsPromotionDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = mts_promotion_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                     self->project, kind, &error);
+  if (dialog == NULL)
+    {
+      GtkWidget *message = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                   mts_promotion_kind_title (kind), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (message));
+      return;
+    }
+  /* The buttons follow the switch under way. */
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (queue_refresh), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  update_actions (self);
+}
+
+static void
+confirm_response_cb (MtsReadinessView *self,
+                     const char       *response)
+{
+  if (g_str_equal (response, "switch"))
+    open_dialog (self, MTS_PROMOTION_ENFORCE);
+}
+
+static void
+enforce_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MtsReadinessView *self = MTS_READINESS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GString) missing = NULL;
+  GtkWidget *dialog;
+
+  if (self->readiness == NULL || self->readiness->ready)
+    {
+      open_dialog (self, MTS_PROMOTION_ENFORCE);
+      return;
+    }
+
+  missing = g_string_new (_("These conditions are not met yet:"));
+  for (guint i = 0; i < self->readiness->items->len; i++)
+    {
+      const MtsReadinessItem *item = g_ptr_array_index (self->readiness->items, i);
+
+      if (item->status != MTS_READINESS_MET)
+        g_string_append_printf (missing, "\n• %s", item->title);
+    }
+  g_string_append (missing, "\n\n");
+  g_string_append (missing, _("Under enforce, mail from senders that support MTA-STS is not delivered when a check fails. Switch anyway only if you know why these do not matter for your domain."));
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Switch to Enforce Before It Is Ready?"), missing->str);
+  gtk_widget_set_name (dialog, "confirm-enforce");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "switch", _("_Switch Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "switch",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+testing_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  open_dialog (MTS_READINESS_VIEW (widget), MTS_PROMOTION_TESTING);
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  open_dialog (MTS_READINESS_VIEW (widget), MTS_PROMOTION_REMOVE);
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  MtsReadinessView *self = MTS_READINESS_VIEW (widget);
+  const MtsPromotion *pending = self->project != NULL ? mts_promotion_dialog_get_pending (self->project) : NULL;
+
+  if (pending != NULL)
+    open_dialog (self, pending->kind);
 }
 
 static void
@@ -33,7 +379,13 @@ mts_readiness_view_dispose (GObject *object)
 {
   MtsReadinessView *self = MTS_READINESS_VIEW (object);
 
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->project != NULL)
+    g_clear_signal_handler (&self->changed_id, self->project);
   g_clear_object (&self->project);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->readiness, mts_readiness_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), MTS_TYPE_READINESS_VIEW);
 
   G_OBJECT_CLASS (mts_readiness_view_parent_class)->dispose (object);
 }
@@ -42,11 +394,56 @@ static void
 mts_readiness_view_class_init (MtsReadinessViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = mts_readiness_view_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/mts-readiness-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, verdict_list);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, checklist);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, enforce_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, testing_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, remove_button);
+
+  gtk_widget_class_install_action (widget_class, "readiness.enforce", NULL, enforce_action);
+  gtk_widget_class_install_action (widget_class, "readiness.testing", NULL, testing_action);
+  gtk_widget_class_install_action (widget_class, "readiness.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "readiness.continue", NULL, continue_action);
 }
 
 static void
 mts_readiness_view_init (MtsReadinessView *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new ("io.github.mtasts.Wizard");
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_actions (self);
+}
+
+GtkButton *
+_mts_readiness_view_get_button (MtsReadinessView *self,
+                                const char       *which)
+{
+  if (g_str_equal (which, "enforce"))
+    return self->enforce_button;
+  if (g_str_equal (which, "testing"))
+    return self->testing_button;
+  if (g_str_equal (which, "remove"))
+    return self->remove_button;
+  return self->continue_button;
+}
+
+GtkListBox *
+_mts_readiness_view_get_checklist (MtsReadinessView *self)
+{
+  return self->checklist;
+}
+
+GtkListBox *
+_mts_readiness_view_get_verdict (MtsReadinessView *self)
+{
+  return self->verdict_list;
 }

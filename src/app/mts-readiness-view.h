@@ -12,7 +12,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MtsReadinessView, mts_readiness_view, MTS, READINESS_VIEW, AdwBin)
 
-void mts_readiness_view_set_project (MtsReadinessView *self,
-                                  MtsProject     *project);
+void        mts_readiness_view_set_project     (MtsReadinessView *self,
+                                                MtsProject       *project);
+
+/* For the tests: "enforce", "testing", "remove" or "continue". */
+GtkButton  *_mts_readiness_view_get_button     (MtsReadinessView *self,
+                                                const char       *which);
+GtkListBox *_mts_readiness_view_get_checklist  (MtsReadinessView *self);
+GtkListBox *_mts_readiness_view_get_verdict    (MtsReadinessView *self);
 
 G_END_DECLS

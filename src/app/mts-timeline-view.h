@@ -12,7 +12,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (MtsTimelineView, mts_timeline_view, MTS, TIMELINE_VIEW, AdwBin)
 
-void mts_timeline_view_set_project (MtsTimelineView *self,
-                                  MtsProject     *project);
+/* The newest events shown at once; the older ones fold under "Show all". */
+#define MTS_TIMELINE_VIEW_SHOWN 20
+
+void        mts_timeline_view_set_project (MtsTimelineView *self,
+                                           MtsProject      *project);
+
+/* For the tests. */
+GtkListBox *_mts_timeline_view_get_list   (MtsTimelineView *self);
 
 G_END_DECLS

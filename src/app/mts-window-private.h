@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/mts-project.h"
+#include "core/mts-readiness.h"
 #include "mts-discover-page.h"
 #include "mts-policy-page.h"
 #include "mts-probe-page.h"
@@ -45,6 +46,15 @@ typedef enum
 void             _mts_window_toast               (GtkWidget      *widget,
                                                   const char     *message);
 GCancellable    *_mts_window_get_cancellable     (GtkWidget      *widget);
+void             _mts_window_verify_async        (MtsWindow           *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean         _mts_window_verify_finish       (MtsWindow      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+void             _mts_window_apply_promotion     (MtsWindow      *self,
+                                                  MtsPromotion   *promotion);
 
 /* For the tests. */
 MtsWelcomePage  *_mts_window_get_welcome_page    (MtsWindow      *self);

@@ -73,6 +73,10 @@ struct _MtsWindow
   MtsAudit *audit;
   GCancellable *cancellable;
   CheckKind check;
+  /* A Verify publication asked for by a promotion dialog: it learns the
+   * outcome when the window has recorded it. */
+  GTask *verify_task;
+  gulong verify_cancel_id;
   /* The pages' file work (Export all, Save as): a new check must not
    * cancel it, closing the window does. */
   GCancellable *files_cancellable;
@@ -519,6 +523,27 @@ model_from_project (MtsProject *project)
 
 /* Checks ---------------------------------------------------------------- */
 
+/* Tells the one who asked for a verification how it went; @error: (transfer full) (nullable). */
+static void
+finish_verify_task (MtsWindow *self,
+                    GError    *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->verify_task);
+
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (self->verify_cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), self->verify_cancel_id);
+  self->verify_cancel_id = 0;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 cancel_check (MtsWindow *self)
 {
@@ -546,6 +571,8 @@ cancel_check (MtsWindow *self)
     default:
       break;
     }
+  finish_verify_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 _("The check was stopped.")));
   if (kind != CHECK_NONE && gtk_widget_get_realized (GTK_WIDGET (self)))
     update_navigation (self);
 }
@@ -766,12 +793,14 @@ audit_done_cb (GObject      *source,
                                                       error->message);
 
           mts_publish_page_set_verify_message (self->publish_page, message, TRUE);
+          finish_verify_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, message));
         }
       else
         {
           learn_from_audit (self, result, FALSE);
           mts_publish_page_set_audit (self->publish_page, result);
           record_verification (self);
+          finish_verify_task (self, NULL);
         }
       break;
     case CHECK_NONE:
@@ -834,6 +863,96 @@ run_check (MtsWindow *self,
   mts_audit_run_async (self->audit, mts_wizard_model_get_domain (self->model), self->cancellable,
                        audit_done_cb, g_object_ref (self));
   update_navigation (self);
+}
+
+static gboolean
+verify_cancel_idle_cb (gpointer user_data)
+{
+  MtsWindow *self = user_data;
+
+  if (self->verify_task != NULL && g_cancellable_is_cancelled (g_task_get_cancellable (self->verify_task)))
+    cancel_check (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+verify_cancelled_cb (GCancellable *cancellable,
+                     MtsWindow    *self)
+{
+  /* Stopped from an idle: the handler cannot disconnect itself here. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, verify_cancel_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+/**
+ * _mts_window_verify_async:
+ *
+ * Runs Verify publication as the Publish step does (the window's resolver
+ * and CA, the Publish step's marks, the project updated and saved) for
+ * someone who wants to know when it is done: a promotion dialog.
+ */
+void
+_mts_window_verify_async (MtsWindow           *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MTS_IS_WINDOW (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _mts_window_verify_async);
+  if (self->model == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("No domain is open."));
+      return;
+    }
+  /* Replaces a running check, and so ends an earlier request. */
+  run_check (self, CHECK_VERIFY);
+  self->verify_task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    self->verify_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (verify_cancelled_cb), self, NULL);
+}
+
+gboolean
+_mts_window_verify_finish (MtsWindow     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * _mts_window_apply_promotion:
+ *
+ * Switches the project as @promotion says (mts_promotion_apply()), makes
+ * the wizard show the new policy and id, and saves at once.
+ */
+void
+_mts_window_apply_promotion (MtsWindow    *self,
+                             MtsPromotion *promotion)
+{
+  g_return_if_fail (MTS_IS_WINDOW (self));
+  g_return_if_fail (promotion != NULL);
+
+  if (self->project == NULL || self->model == NULL)
+    return;
+  mts_promotion_apply (promotion, self->project, NULL);
+  /* The new policy and id are what the wizard holds now; a later change
+   * to them is measured against these (see model_changed_cb ()). */
+  g_free (self->opened_id);
+  self->opened_id = g_strdup (promotion->id);
+  mts_wizard_model_freeze (self->model);
+  mts_wizard_model_set_mode (self->model, promotion->policy->mode);
+  mts_wizard_model_set_max_age (self->model, promotion->policy->max_age);
+  mts_wizard_model_set_id (self->model, promotion->id);
+  mts_wizard_model_thaw (self->model);
+  g_free (self->opened_policy);
+  self->opened_policy = mts_wizard_model_dup_policy_text (self->model);
+  mts_progress_page_set_project (self->progress_page, self->project);
+  save_now (self);
 }
 
 /* Steps ----------------------------------------------------------------- */
@@ -1229,6 +1348,8 @@ mts_window_dispose (GObject *object)
     g_cancellable_cancel (self->files_cancellable);
   g_clear_object (&self->files_cancellable);
   self->check = CHECK_NONE;
+  finish_verify_task (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                 _("The window was closed.")));
   /* A running audit may still emit ::step-changed: not to this window. */
   if (self->audit != NULL)
     g_signal_handlers_disconnect_by_data (self->audit, self);
