@@ -255,10 +255,10 @@ describe_probe (const MtsProbeResult *probe)
   if (leaf->days_left < 0)
     return g_strdup_printf (_("%s, certificate expired on %s"), probe->tls_version, date);
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%s, certificate valid until %s (%" G_GINT64_FORMAT " day)",
-                                       "%s, certificate valid until %s (%" G_GINT64_FORMAT " days)",
-                                       leaf->days_left),
-                          probe->tls_version, date, leaf->days_left);
+                                       "%s, certificate valid until %s (%lld day)",
+                                       "%s, certificate valid until %s (%lld days)",
+                                       (gulong) MIN (leaf->days_left, G_MAXLONG)),
+                          probe->tls_version, date, (long long) leaf->days_left);
 }
 
 static void

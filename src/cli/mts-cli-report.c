@@ -125,8 +125,8 @@ print_table (const char *title,
       if (failed_only)
         printf ("  %-32s %" G_GINT64_FORMAT "\n", key, counts->failed);
       else
-        printf (_("  %-32s %" G_GINT64_FORMAT " successful, %" G_GINT64_FORMAT " failed\n"), key,
-                counts->successful, counts->failed);
+        printf (_("  %-32s %lld successful, %lld failed\n"), key,
+                (long long) counts->successful, (long long) counts->failed);
     }
 }
 
@@ -173,8 +173,9 @@ run_report (int    argc,
       g_autoptr(GPtrArray) types = mts_report_summary_sorted_keys (mts_report_summary_get_by_result_type (summary));
 
       print_result_text (result);
-      printf (_("Sessions: %" G_GINT64_FORMAT " successful, %" G_GINT64_FORMAT " failed.\n"),
-              mts_report_summary_get_successful (summary), mts_report_summary_get_failed (summary));
+      printf (_("Sessions: %lld successful, %lld failed.\n"),
+              (long long) mts_report_summary_get_successful (summary),
+              (long long) mts_report_summary_get_failed (summary));
       if (types->len > 0)
         {
           printf ("\n%s\n", _("Failed sessions by result type:"));

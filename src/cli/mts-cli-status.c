@@ -16,6 +16,7 @@ static int run_status (int argc, char **argv);
 const MtsCliCommand mts_cli_status_command = {
   "status", N_("[--json] DOMAIN"),
   N_("Say whether a domain is ready for enforce, and why"),
+  /* xgettext:no-c-format */
   N_("Reads the project of DOMAIN (the file the wizard and “mtasts import” write) and "
      "prints the readiness checklist, each item with its evidence, then the verdict. The "
      "items: testing-live (the testing policy verified live for at least 14 days), reports "

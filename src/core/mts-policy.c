@@ -1079,7 +1079,7 @@ mts_policy_parse (const char *text,
 
   if (len > MTS_POLICY_MAX_SIZE)
     mts_diagnostics_add (diagnostics, MTS_SEVERITY_ERROR, 0, "policy-too-large", REF_FETCH,
-                         _("The policy is %" G_GSIZE_FORMAT " bytes long; senders need not read more "
+                         _("The policy is %zu bytes long; senders need not read more "
                            "than 64 KiB (65536 bytes). Shorten it: a policy needs only a few lines."),
                          len);
 

@@ -1354,8 +1354,8 @@ _mts_project_parse (const char  *data,
       if (written_by != NULL)
         *written_by = g_strdup (app_version != NULL ? app_version : _("unknown"));
       g_set_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_NEWER_VERSION,
-                   _("it has format version %" G_GINT64_FORMAT ", and this version of the app reads %d"),
-                   json_node_get_int (version_node), MTS_PROJECT_SCHEMA_VERSION);
+                   _("it has format version %lld, and this version of the app reads %d"),
+                   (long long) json_node_get_int (version_node), MTS_PROJECT_SCHEMA_VERSION);
       return NULL;
     }
   if (!read_int (root, NULL, 0, "schema_version", 1, MTS_PROJECT_SCHEMA_VERSION, &version, error))

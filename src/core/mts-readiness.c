@@ -120,8 +120,8 @@ check_testing_live (MtsReadiness                 *readiness,
     days = 0;
   add_item (readiness, "testing-live", title,
             days >= t->testing_days ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
-            g_strdup_printf (_("Verified live in testing mode for %" G_GINT64_FORMAT " days "
-                               "(at least %u are advised)."), days, t->testing_days));
+            g_strdup_printf (_("Verified live in testing mode for %lld days "
+                               "(at least %u are advised)."), (long long) days, t->testing_days));
 }
 
 typedef struct
@@ -248,20 +248,20 @@ check_failures (MtsReadiness                 *readiness,
       g_autofree char *types = join_keys (facts->recent_tls_types);
 
       add_item (readiness, "no-tls-failures", title, MTS_READINESS_NOT_MET,
-                g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " sessions in "
+                g_strdup_printf (_("%lld of %lld sessions in "
                                    "the last %u days failed with certificate or STARTTLS "
                                    "errors (%s). Under enforce, that mail would not be "
                                    "delivered: fix the mail servers first."),
-                                 facts->recent_tls, facts->recent_sessions, t->recent_days,
+                                 (long long) facts->recent_tls, (long long) facts->recent_sessions, t->recent_days,
                                  types));
       return;
     }
   add_item (readiness, "no-tls-failures", title,
             share < t->max_other_failures ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
-            g_strdup_printf (_("%" G_GINT64_FORMAT " sessions in the last %u days, none with "
-                               "certificate or STARTTLS errors; %" G_GINT64_FORMAT " other "
+            g_strdup_printf (_("%lld sessions in the last %u days, none with "
+                               "certificate or STARTTLS errors; %lld other "
                                "failures (%.2f %%, below %.2f %% is needed)."),
-                             facts->recent_sessions, t->recent_days, facts->recent_other,
+                             (long long) facts->recent_sessions, t->recent_days, (long long) facts->recent_other,
                              share * 100, t->max_other_failures * 100));
 }
 
@@ -437,10 +437,10 @@ check_audit (MtsReadiness                 *readiness,
       add_item (readiness, "policy-certificate", cert_title,
                 days >= t->cert_min_days ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
                 days >= t->cert_min_days
-                  ? g_strdup_printf (_("Valid for %" G_GINT64_FORMAT " more days."), days)
-                  : g_strdup_printf (_("Valid for only %" G_GINT64_FORMAT " more days (at least "
+                  ? g_strdup_printf (_("Valid for %lld more days."), (long long) days)
+                  : g_strdup_printf (_("Valid for only %lld more days (at least "
                                        "%u are needed). Renew it, and make renewal automatic."),
-                                     days, t->cert_min_days));
+                                     (long long) days, t->cert_min_days));
   }
 }
 

@@ -654,11 +654,11 @@ report_too_large (FetchData *data,
 {
   if (announced > 0)
     add_problem (data, "policy-too-large", FETCH_REFERENCE,
-                 _("The policy file at %s is %" G_GOFFSET_FORMAT " bytes long; senders "
+                 _("The policy file at %s is %lld bytes long; senders "
                    "read at most 64 KiB (%d bytes) and reject a longer policy. A policy "
                    "needs only a few short lines: check that this address serves the "
                    "policy file itself."),
-                 data->result->url, announced, MTS_POLICY_MAX_SIZE);
+                 data->result->url, (long long) announced, MTS_POLICY_MAX_SIZE);
   else
     add_problem (data, "policy-too-large", FETCH_REFERENCE,
                  _("The policy file at %s is longer than 64 KiB (%d bytes); senders stop "
