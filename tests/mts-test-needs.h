@@ -3,32 +3,13 @@
  * as a whole, in one TAP line that names the tool.
  *
  * CI installs every tool (build-aux/packages.txt), so nothing skips there;
- * a Flatpak build runs the tests inside the GNOME SDK, which has no
- * certtool, dnsmasq or Python of Debian's, and there they skip. */
+ * a Flatpak build runs the tests inside the GNOME SDK, which lacks dnsmasq,
+ * Xvfb and Debian's Python modules and may lack certtool: there they skip. */
 #pragma once
 
 #include <stdlib.h>
 
 #include <glib.h>
-
-/**
- * mts_test_find_program:
- * @name: a program's name
- * @fallback: (nullable): where Debian puts it when it is outside a normal
- *   user's PATH (/usr/sbin/dnsmasq), or %NULL
- *
- * Returns: (transfer full) (nullable): the program's path, or %NULL
- */
-static inline char *
-mts_test_find_program (const char *name,
-                       const char *fallback)
-{
-  char *path = g_find_program_in_path (name);
-
-  if (path == NULL && fallback != NULL && g_file_test (fallback, G_FILE_TEST_IS_EXECUTABLE))
-    path = g_strdup (fallback);
-  return path;
-}
 
 /**
  * mts_test_skip_all:
