@@ -712,7 +712,9 @@ test_resume (void)
   welcome = _mts_window_get_welcome_page (window);
   row = find_named (GTK_WIDGET (_mts_welcome_page_get_domains (welcome)), "example.com");
   g_assert_nonnull (row);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Draft: not published yet");
+  /* The overview's first line is the state (test-overview has the rest). */
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Draft: not published yet\n"));
   save_screenshot ("wizard-welcome-domains");
   g_signal_emit_by_name (_mts_welcome_page_get_domains (welcome), "row-activated", row);
   settle ();

@@ -8,6 +8,7 @@
 
 #include "net/mts-gresolver.h"
 #include "net/mts-resolver.h"
+#include "mts-about.h"
 #include "mts-application.h"
 #include "mts-preferences-window.h"
 #include "mts-resources.h"
@@ -42,26 +43,9 @@ about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  static const char *developers[] = { "MTA-STS Wizard contributors", NULL };
-  GtkWidget *about;
+  g_autoptr(GObject) about = mts_about_new ();
 
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", gtk_application_get_active_window (app),
-                        "application-name", _("MTA-STS Wizard"),
-                        "application-icon", APP_ID,
-                        "version", PACKAGE_VERSION,
-                        "developer-name", _("MTA-STS Wizard contributors"),
-                        "developers", developers,
-                        "copyright", "© 2026 MTA-STS Wizard contributors",
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "website", "https://github.com/mtasts/wizard",
-                        "issue-url", "https://github.com/mtasts/wizard/issues",
-                        "comments", _("Set up MTA-STS and SMTP TLS reporting for your mail domain, "
-                                      "step by step, on your own computer."),
-                        "translator-credits", _("translator-credits"),
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
+  mts_about_present (about, gtk_application_get_active_window (GTK_APPLICATION (user_data)));
 }
 
 static void

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-welcome-page.c: the first page: what the wizard does, and the domain.
+/* mts-welcome-page.c: the first page: what the wizard does, the domain, and the domains set up so far.
  *
  * The entry accepts what people type and paste.  The core's normaliser
  * decides; this page only shows its verdict: a message under the entry
  * that says what to type instead, or, for an international name, the
  * A-label that DNS will use.  Start stays disabled until the name is good.
+ *
+ * Under it, an overview for admins with several domains: each domain's
+ * mode, whether it is ready for enforce (the core's readiness checklist,
+ * with the thresholds of the preferences) and when it was last checked,
+ * so the one that needs attention stands out without opening each.
  */
 #include "config.h"
 
@@ -12,6 +17,9 @@
 
 #include "core/mts-domain.h"
 #include "core/mts-project-store.h"
+#include "core/mts-readiness.h"
+#include "mts-application.h"
+#include "mts-what-is-window.h"
 #include "mts-window-private.h"
 
 struct _MtsWelcomePage
@@ -21,6 +29,7 @@ struct _MtsWelcomePage
   AdwEntryRow *domain_row;
   GtkLabel *message_label;
   GtkButton *start_button;
+  GtkButton *what_is_button;
   GtkWidget *domains_box;
   GtkListBox *domains_list;
 
@@ -111,6 +120,17 @@ start_action (GtkWidget  *widget,
 }
 
 static void
+what_is_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  MtsWhatIsWindow *window = mts_what_is_window_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 entry_activated_cb (MtsWelcomePage *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "welcome.start", NULL);
@@ -126,21 +146,24 @@ domain_activated_cb (MtsWelcomePage *self,
     g_signal_emit (self, signals[START], 0, domain);
 }
 
+/* Translators: a date as in "12 March 2027"; see g_date_time_format(). */
+#define DATE_FORMAT N_("%-d %B %Y")
+
 static char *
-describe_summary (const MtsProjectSummary *summary)
+format_date (GDateTime *when)
 {
-  g_autofree char *since = NULL;
+  g_autoptr(GDateTime) local = NULL;
 
-  if (summary->status != MTS_PROJECT_SUMMARY_OK)
-    return g_strdup (summary->message != NULL ? summary->message : _("This domain’s saved setup cannot be opened."));
+  if (when == NULL)
+    return NULL;
+  local = g_date_time_to_local (when);
+  return g_date_time_format (local, _(DATE_FORMAT));
+}
 
-  if (summary->state_since != NULL)
-    {
-      g_autoptr(GDateTime) local = g_date_time_to_local (summary->state_since);
-
-      /* Translators: a date as in "12 March 2027"; see g_date_time_format(). */
-      since = g_date_time_format (local, _("%-d %B %Y"));
-    }
+static char *
+describe_state (const MtsProjectSummary *summary)
+{
+  g_autofree char *since = format_date (summary->state_since);
 
   switch (summary->state)
     {
@@ -156,17 +179,181 @@ describe_summary (const MtsProjectSummary *summary)
     }
 }
 
+/* The mode as one word, for the badge at the end of the row, and the
+ * style class that colours it. */
+static const char *
+state_badge (MtsProjectState  state,
+             const char     **css_class)
+{
+  switch (state)
+    {
+    case MTS_PROJECT_STATE_TESTING:
+      *css_class = "accent";
+      /* Translators: the mode of a domain's policy, on a badge. */
+      return C_("mode", "Testing");
+    case MTS_PROJECT_STATE_ENFORCE:
+      *css_class = "success";
+      /* Translators: the mode of a domain's policy, on a badge. */
+      return C_("mode", "Enforce");
+    case MTS_PROJECT_STATE_REMOVING:
+      *css_class = "warning";
+      /* Translators: the mode of a domain's policy, on a badge. */
+      return C_("mode", "Removing");
+    case MTS_PROJECT_STATE_DRAFT:
+    default:
+      *css_class = "dim-label";
+      /* Translators: the mode of a domain's policy, on a badge. */
+      return C_("mode", "Draft");
+    }
+}
+
+static void
+get_thresholds (MtsReadinessThresholds *thresholds)
+{
+  GApplication *app = g_application_get_default ();
+
+  /* The preferences decide; a test without the application gets the
+   * defaults. */
+  if (MTS_IS_APPLICATION (app))
+    mts_application_get_readiness_thresholds (MTS_APPLICATION (app), thresholds);
+  else
+    mts_readiness_thresholds_init (thresholds);
+}
+
+static char *
+describe_readiness (const MtsProjectSummary      *summary,
+                    const MtsReadinessThresholds *thresholds)
+{
+  g_autoptr(MtsReadiness) readiness = NULL;
+  guint met = 0;
+
+  if (summary->state == MTS_PROJECT_STATE_REMOVING)
+    return g_strdup (_("Readiness is not checked while the policy is being removed"));
+
+  readiness = mts_readiness_evaluate (summary->project, thresholds, NULL);
+
+  if (summary->state == MTS_PROJECT_STATE_ENFORCE)
+    {
+      guint failing = 0, counted = 0;
+
+      /* "Verified live in testing mode" is about getting to enforce, and
+       * never met once there; the others (reports, no TLS failures, the
+       * servers, the policy host's certificate) still matter. */
+      for (guint i = 0; i < readiness->items->len; i++)
+        {
+          const MtsReadinessItem *item = g_ptr_array_index (readiness->items, i);
+
+          if (g_str_equal (item->id, "testing-live"))
+            continue;
+          counted++;
+          if (item->status != MTS_READINESS_MET)
+            failing++;
+        }
+      return failing == 0
+             ? g_strdup (_("Reports and checks still look good"))
+             /* Translators: %u of %u are counts of checks, as in "2 of 5". */
+             : g_strdup_printf (_("Needs attention: %u of %u checks not met"), failing, counted);
+    }
+
+  for (guint i = 0; i < readiness->items->len; i++)
+    if (((MtsReadinessItem *) g_ptr_array_index (readiness->items, i))->status == MTS_READINESS_MET)
+      met++;
+  return readiness->ready
+         ? g_strdup (_("Ready to switch to enforce"))
+         /* Translators: %u of %u are counts of checks, as in "4 of 6". */
+         : g_strdup_printf (_("Not ready for enforce yet: %u of %u checks met"),
+                            met, readiness->items->len);
+}
+
+static char *
+describe_audit (const MtsProjectSummary *summary)
+{
+  g_autofree char *when = format_date (mts_project_get_last_audit_time (summary->project));
+
+  if (when == NULL)
+    return g_strdup (_("Not checked yet"));
+  /* Translators: %s is a date, as in "12 March 2027". */
+  return g_strdup_printf (_("Last checked on %s"), when);
+}
+
+static GtkWidget *
+new_overview_row (const MtsProjectSummary      *summary,
+                  const MtsReadinessThresholds *thresholds)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badge;
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  const char *name = summary->display_name != NULL ? summary->display_name : summary->domain;
+  const char *badge_class = "error";
+  const char *badge_text;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
+
+  if (summary->status == MTS_PROJECT_SUMMARY_OK)
+    {
+      g_autofree char *state = describe_state (summary);
+      g_autofree char *readiness = describe_readiness (summary, thresholds);
+      g_autofree char *audit = describe_audit (summary);
+
+      badge_text = state_badge (summary->state, &badge_class);
+      subtitle = g_strdup_printf ("%s\n%s\n%s", state, readiness, audit);
+      g_object_set_data_full (G_OBJECT (row), "mts-state", g_steal_pointer (&state), g_free);
+      g_object_set_data_full (G_OBJECT (row), "mts-readiness", g_steal_pointer (&readiness), g_free);
+      g_object_set_data_full (G_OBJECT (row), "mts-audit", g_steal_pointer (&audit), g_free);
+    }
+  else
+    {
+      /* Translators: on the badge of a domain whose saved file cannot be read. */
+      badge_text = _("Cannot open");
+      subtitle = g_strdup (summary->message != NULL ? summary->message
+                                                     : _("This domain’s saved setup cannot be opened."));
+    }
+
+  badge = gtk_label_new (badge_text);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "caption-heading");
+  gtk_widget_add_css_class (badge, badge_class);
+  g_object_set_data (G_OBJECT (row), "mts-badge", badge);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+
+  /* One sentence for screen readers: the name, the mode, then the lines. */
+  label = g_strdup_printf ("%s, %s: %s", name, badge_text, subtitle);
+  g_strdelimit (label, "\n", ',');
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Opens this domain where you left off"), -1);
+
+  /* A file from a newer version cannot be opened here; an unreadable
+   * one can: opening it keeps the file aside and starts anew. */
+  if (summary->status == MTS_PROJECT_SUMMARY_NEWER_VERSION)
+    gtk_widget_set_sensitive (row, FALSE);
+  else
+    {
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "mts-domain", g_strdup (summary->domain), g_free);
+    }
+  gtk_widget_set_name (row, summary->domain);
+  return row;
+}
+
 /**
  * mts_welcome_page_set_projects:
  * @summaries: (nullable) (element-type MtsProjectSummary): the domains set
  *   up on this computer
  *
- * Lists them under the entry, each with its state, to resume.
+ * Lists them under the entry, one row each with its mode, whether it is
+ * ready for enforce and when it was last checked; a row opens its domain.
  */
 void
 mts_welcome_page_set_projects (MtsWelcomePage *self,
                                GPtrArray      *summaries)
 {
+  MtsReadinessThresholds thresholds;
   GtkWidget *child;
 
   g_return_if_fail (MTS_IS_WELCOME_PAGE (self));
@@ -174,34 +361,10 @@ mts_welcome_page_set_projects (MtsWelcomePage *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domains_list))) != NULL)
     gtk_list_box_remove (self->domains_list, child);
 
+  get_thresholds (&thresholds);
   for (guint i = 0; summaries != NULL && i < summaries->len; i++)
-    {
-      const MtsProjectSummary *summary = g_ptr_array_index (summaries, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
-      g_autofree char *state = describe_summary (summary);
-      const char *name = summary->display_name != NULL ? summary->display_name : summary->domain;
-      g_autofree char *label = g_strdup_printf ("%s: %s", name, state);
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), state);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                      -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
-      /* A file from a newer version cannot be opened here; an unreadable
-       * one can: opening it keeps the file aside and starts anew. */
-      if (summary->status == MTS_PROJECT_SUMMARY_NEWER_VERSION)
-        gtk_widget_set_sensitive (row, FALSE);
-      else
-        {
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-          g_object_set_data_full (G_OBJECT (row), "mts-domain", g_strdup (summary->domain), g_free);
-        }
-      gtk_widget_set_name (row, summary->domain);
-      gtk_list_box_append (self->domains_list, row);
-    }
+    gtk_list_box_append (self->domains_list,
+                         new_overview_row (g_ptr_array_index (summaries, i), &thresholds));
   gtk_widget_set_visible (self->domains_box, summaries != NULL && summaries->len > 0);
 }
 
@@ -259,6 +422,7 @@ mts_welcome_page_class_init (MtsWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domain_row);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, message_label);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, what_is_button);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domains_box);
   gtk_widget_class_bind_template_child (widget_class, MtsWelcomePage, domains_list);
   gtk_widget_class_bind_template_callback (widget_class, domain_activated_cb);
@@ -266,6 +430,7 @@ mts_welcome_page_class_init (MtsWelcomePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "welcome.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "welcome.what-is", NULL, what_is_action);
 }
 
 static void
@@ -315,4 +480,10 @@ GtkListBox *
 _mts_welcome_page_get_domains (MtsWelcomePage *self)
 {
   return self->domains_list;
+}
+
+GtkButton *
+_mts_welcome_page_get_what_is (MtsWelcomePage *self)
+{
+  return self->what_is_button;
 }

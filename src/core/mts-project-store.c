@@ -57,6 +57,7 @@ mts_project_summary_free (MtsProjectSummary *summary)
   g_free (summary->display_name);
   g_clear_pointer (&summary->state_since, g_date_time_unref);
   g_free (summary->message);
+  g_clear_object (&summary->project);
   g_free (summary);
 }
 
@@ -288,6 +289,7 @@ summarize (const char *path,
       summary->status = MTS_PROJECT_SUMMARY_OK;
       summary->state = mts_project_get_state (project);
       summary->state_since = g_date_time_ref (mts_project_get_state_since (project));
+      summary->project = g_object_ref (project);
     }
 
   if (summary->display_name == NULL)

@@ -29,6 +29,10 @@ typedef struct
   GDateTime *state_since;
   /* Why the file cannot be opened, in plain language; NULL when it can. */
   char *message;
+  /* The project as read, for a closer look (readiness, last audit) without
+   * reading the file again; NULL unless status is MTS_PROJECT_SUMMARY_OK.
+   * Read-only: open the project through the store to change it. */
+  MtsProject *project;
 } MtsProjectSummary;
 
 #define MTS_TYPE_PROJECT_STORE (mts_project_store_get_type ())
