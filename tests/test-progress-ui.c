@@ -79,6 +79,9 @@ scroll_to (GtkWidget *target)
   g_assert_nonnull (scrolled);
   mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
   content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  /* The viewport stays put; what it shows moves. */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
   g_assert_true (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
                             point.y - 24);
@@ -829,12 +832,15 @@ world_reload (void)
   g_autofree char *script = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "world", "world.sh", NULL);
   const char *argv[] = { script, "reload", g_getenv ("MTS_WORLD_DIR"), NULL };
   g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
   int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                               &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &output, &errors, &status, &error));
   g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("world.sh reload: %s: %s%s", error->message, output, errors);
 }
 
 /* The new policy file, as the user puts it on the policy host. */

@@ -210,6 +210,8 @@ rebuild_steps (MtsPromotionDialog *self)
         {
           mark = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
           gtk_widget_add_css_class (mark, "success");
+          /* As wide as the numbers, so that the titles line up. */
+          gtk_widget_set_size_request (mark, 24, -1);
         }
       else
         {
