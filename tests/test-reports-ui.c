@@ -13,6 +13,7 @@
 #include "app/mts-readiness-view.h"
 #include "app/mts-window-private.h"
 #include "core/mts-project-store.h"
+#include "core/mts-report-summary.h"
 #include "core/mts-report.h"
 #include "mts-ui-test.h"
 
@@ -348,12 +349,11 @@ dismiss_toasts (void)
     }
 }
 
-/* Shows the Reports view at the top of the page's scrolled area.  The
+/* Shows @view at the top of the page's scrolled area.  The
  * page grows as it is laid out: again until it stays. */
 static void
-scroll_to_reports (void)
+scroll_to (GtkWidget *view)
 {
-  GtkWidget *view = GTK_WIDGET (reports_view ());
   GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
@@ -374,7 +374,8 @@ scroll_to_reports (void)
 }
 
 static void
-shoot (const char *name)
+shoot (const char *name,
+       GtkWidget  *top)
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
   struct { int width; const char *size; } sizes[] = { { 1280, "wide" }, { 400, "narrow" } };
@@ -392,7 +393,7 @@ shoot (const char *name)
 
           adw_style_manager_set_color_scheme (style, schemes[j].scheme);
           dismiss_toasts ();
-          scroll_to_reports ();
+          scroll_to (top);
           mts_ui_test_save_screenshot (GTK_WIDGET (window), file);
         }
     }
@@ -401,6 +402,74 @@ shoot (const char *name)
 }
 
 /* Tests ------------------------------------------------------------------ */
+
+static void
+add_day (GHashTable *table,
+         GDateTime  *day,
+         gint64      successful,
+         gint64      failed)
+{
+  MtsReportCounts *counts = g_new0 (MtsReportCounts, 1);
+
+  counts->successful = successful;
+  counts->failed = failed;
+  g_hash_table_insert (table, g_date_time_format (day, "%Y-%m-%d"), counts);
+}
+
+static gboolean
+chart_drawn (gpointer chart)
+{
+  return mts_report_chart_get_n_bars (chart) > 0;
+}
+
+/* One day and a year, narrow and wide: bars stay a few pixels wide at
+ * least, summing up weeks when days do not fit. */
+static void
+test_chart (void)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDateTime) start = g_date_time_new_utc (2025, 3, 11, 0, 0, 0);
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkWidget *chart_window = gtk_window_new ();
+  MtsReportChart *chart = MTS_REPORT_CHART (mts_report_chart_new ());
+
+  gtk_window_set_child (GTK_WINDOW (chart_window), GTK_WIDGET (chart));
+  gtk_window_set_default_size (GTK_WINDOW (chart_window), 400, 220);
+  gtk_window_present (GTK_WINDOW (chart_window));
+  wait_for (is_mapped, chart_window, "the chart's window");
+
+  add_day (table, start, 100, 0);
+  mts_report_chart_set_days (chart, table);
+  g_assert_cmpstr (mts_report_chart_get_summary (chart), ==,
+                   "On 11 March 2025: 100 successful and 0 failed sessions; no failures.");
+  wait_for (chart_drawn, chart, "the chart to be drawn");
+  mts_ui_test_settle (chart_window);
+  g_assert_cmpuint (mts_report_chart_get_n_bars (chart), ==, 1);
+  mts_ui_test_save_screenshot (chart_window, "report-chart-one-day");
+
+  for (int i = 1; i < 365; i++)
+    {
+      g_autoptr(GDateTime) day = g_date_time_add_days (start, i);
+
+      add_day (table, day, 2000 + (i % 7) * 150, i % 30 == 0 ? 400 : i % 11 == 0 ? 20 : 0);
+    }
+  mts_report_chart_set_days (chart, table);
+  g_assert_cmpstr (mts_report_chart_get_summary (chart), ==,
+                   "From 11 March 2025 to 10 March 2026: 891900 successful and 5440 failed "
+                   "sessions; most failures on 10 April 2025.");
+  for (guint i = 0; i < 2; i++)
+    {
+      adw_style_manager_set_color_scheme (style, i == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT : ADW_COLOR_SCHEME_FORCE_DARK);
+      mts_ui_test_settle (chart_window);
+      g_assert_cmpuint (mts_report_chart_get_bar_days (chart), ==, 7);
+      /* 365 days from a Tuesday: 53 weeks. */
+      g_assert_cmpuint (mts_report_chart_get_n_bars (chart), ==, 53);
+      mts_ui_test_save_screenshot (chart_window, i == 0 ? "report-chart-year-light" : "report-chart-year-dark");
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_destroy (GTK_WINDOW (chart_window));
+  mts_ui_test_drain ();
+}
 
 static void
 test_no_domain (void)
@@ -454,7 +523,7 @@ test_empty (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, TRUE))));
   g_assert_true (has_label_with (GTK_WIDGET (view), "No Reports Yet"));
-  shoot ("reports-empty");
+  shoot ("reports-empty", GTK_WIDGET (view));
 }
 
 static void
@@ -552,7 +621,9 @@ test_import (void)
   g_assert_nonnull (readiness);
   g_assert_true (gtk_widget_get_mapped (readiness));
 
-  shoot ("reports");
+  shoot ("reports", GTK_WIDGET (view));
+  /* Further down: the lists, with what each failure means. */
+  shoot ("reports-lists", GTK_WIDGET (_mts_reports_view_get_list (view, "types")));
 
   /* The same folder again: nothing new, nothing changes. */
   g_assert_true (_mts_window_import_files (window, files));
@@ -674,6 +745,7 @@ main (int    argc,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   resize (1280, 800);
 
+  g_test_add_func ("/mts/reports-ui/chart", test_chart);
   g_test_add_func ("/mts/reports-ui/no-domain", test_no_domain);
   g_test_add_func ("/mts/reports-ui/empty", test_empty);
   g_test_add_func ("/mts/reports-ui/import", test_import);

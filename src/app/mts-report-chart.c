@@ -3,9 +3,10 @@
  *
  * One bar per UTC day, from the first day with reports to the last (days
  * without reports are empty bars, so gaps show).  When the days do not fit
- * the width at a few pixels each, bars sum up weeks (from Monday), then
- * months.  Failed sessions sit on top of the successful ones and get at
- * least two pixels, so that 3 failures among 30,000 sessions still show.
+ * the width at a few pixels each, a bar stands for a week (from Monday),
+ * then a month, and shows its days' average, so the scale stays "per day".
+ * Failed sessions sit on top of the successful ones and get at least two
+ * pixels, so that 3 failures among 30,000 sessions still show.
  *
  * The colours come from the style: two hidden children carry the
  * "success" and "error" style classes, and the chart reads their colour
@@ -38,6 +39,9 @@ typedef struct
   GDate start;
   gint64 successful;
   gint64 failed;
+  /* Days of the reports' range in the bucket: the first and last week
+   * or month may have fewer. */
+  guint n_days;
 } Bucket;
 
 struct _MtsReportChart
@@ -333,31 +337,28 @@ make_buckets (MtsReportChart *self,
       bucket = &g_array_index (buckets, Bucket, index);
       bucket->successful += counts->successful;
       bucket->failed += counts->failed;
+      bucket->n_days++;
       g_date_add_days (&date, 1);
     }
   return buckets;
 }
 
-/* 1, 2 or 5 times a power of ten, at least @value. */
+/* A round number at least @value, for the top of the scale: a few
+ * steps per power of ten, so that bars fill most of the height. */
 static gint64
 nice_ceiling (gint64 value)
 {
-  gint64 step = 1;
+  static const int steps[] = { 10, 12, 15, 20, 25, 30, 40, 50, 60, 80 };
+  gint64 unit = 1;
 
-  if (value <= 0)
-    return 1;
-  for (;;)
-    {
-      if (value <= step)
-        return step;
-      if (value <= 2 * step)
-        return 2 * step;
-      if (value <= 5 * step)
-        return 5 * step;
-      if (step > G_MAXINT64 / 100)
-        return value;
-      step *= 10;
-    }
+  if (value <= 10)
+    return MAX (value, 1);
+  while (unit <= G_MAXINT64 / 100 && value > 100 * unit)
+    unit *= 10;
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (value <= steps[i] * unit)
+      return steps[i] * unit;
+  return 100 * unit;
 }
 
 static void
@@ -428,7 +429,7 @@ mts_report_chart_snapshot (GtkWidget   *widget,
 
   pango_layout_set_text (layout, "0", -1);
   layout_size (layout, NULL, &label_h);
-  plot_y = label_h / 2 + 1;
+  plot_y = label_h / 2 + 2;
   plot_h = height - plot_y - label_h - 6;
   if (plot_h < 10)
     return;
@@ -441,7 +442,8 @@ mts_report_chart_snapshot (GtkWidget   *widget,
     {
       BucketKind wanted = BUCKET_DAY;
 
-      plot_x = axis_w + (axis_w > 0 ? 6 : 0);
+      /* Room for the scale's labels, their gap, and a glyph's overhang. */
+      plot_x = axis_w + (axis_w > 0 ? 8 : 0);
       plot_w = width - plot_x - 1;
       if (plot_w < 10)
         return;
@@ -455,8 +457,11 @@ mts_report_chart_snapshot (GtkWidget   *widget,
         }
       top = 0;
       for (guint i = 0; i < buckets->len; i++)
-        top = MAX (top, g_array_index (buckets, Bucket, i).successful +
-                        g_array_index (buckets, Bucket, i).failed);
+        {
+          const Bucket *bucket = &g_array_index (buckets, Bucket, i);
+
+          top = MAX (top, (bucket->successful + bucket->failed + bucket->n_days - 1) / bucket->n_days);
+        }
       top = nice_ceiling (top);
       g_free (top_text);
       top_text = mts_format_count (top);
@@ -495,8 +500,10 @@ mts_report_chart_snapshot (GtkWidget   *widget,
       const Bucket *bucket = &g_array_index (buckets, Bucket, i);
       double x = plot_x + slot * i + (slot - bar_w) / 2;
       double base = plot_y + plot_h - 1;
-      double ok_h = (double) plot_h * bucket->successful / top;
-      double bad_h = (double) plot_h * bucket->failed / top;
+      /* A bar is sessions per day, its days' average, so that a week
+       * cut short by the range does not look like a drop. */
+      double ok_h = (double) plot_h * bucket->successful / bucket->n_days / top;
+      double bad_h = (double) plot_h * bucket->failed / bucket->n_days / top;
 
       if (bucket->successful > 0)
         ok_h = MAX (ok_h, 1);
@@ -525,18 +532,27 @@ mts_report_chart_snapshot (GtkWidget   *widget,
     layout_size (layout, &label_w, NULL);
     label_every = MAX (1, (int) ceil ((label_w + 16) / slot));
   }
-  for (guint i = 0; i < buckets->len; i += label_every)
-    {
-      g_autofree char *text = bucket_label (&g_array_index (buckets, Bucket, i), kind);
-      int text_w;
-      double x;
+  {
+    double free_from = 0;
 
-      pango_layout_set_text (layout, text, -1);
-      layout_size (layout, &text_w, NULL);
-      x = plot_x + slot * i + slot / 2 - text_w / 2.0;
-      x = CLAMP (x, plot_x, width - text_w);
-      draw_text (cr, layout, &fg, x, plot_y + plot_h + 4);
-    }
+    for (guint i = 0; i < buckets->len; i += label_every)
+      {
+        g_autofree char *text = bucket_label (&g_array_index (buckets, Bucket, i), kind);
+        int text_w;
+        double x;
+
+        pango_layout_set_text (layout, text, -1);
+        layout_size (layout, &text_w, NULL);
+        x = plot_x + slot * i + slot / 2 - text_w / 2.0;
+        x = CLAMP (x, plot_x, width - text_w);
+        /* Kept inside the edges, a label may come close to the one
+         * before: then it is left out. */
+        if (x < free_from)
+          continue;
+        draw_text (cr, layout, &fg, x, plot_y + plot_h + 4);
+        free_from = x + text_w + 12;
+      }
+  }
 
   cairo_destroy (cr);
 }
