@@ -693,6 +693,40 @@ test_cancel (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
 }
 
+static gboolean
+view_idle (gpointer view)
+{
+  return !mts_reports_view_is_importing (view);
+}
+
+/* Closing the window while an import runs stops it; what the import had
+ * read is not stored, and nothing is left waiting for the closed window. */
+static void
+test_close_while_importing (void)
+{
+  g_autofree char *dir = g_build_filename (data_home, "many", NULL);
+  g_autoptr(GListModel) files = files_of (dir);
+  g_autoptr(MtsProject) saved = NULL;
+  MtsReportsView *view = g_object_ref (reports_view ());
+
+  g_assert_true (_mts_window_import_files (window, files));
+  g_assert_true (mts_reports_view_is_importing (view));
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_for (view_idle, view, "the import to stop after the window closed");
+  mts_ui_test_drain ();
+  g_assert_finalize_object (window);
+  g_assert_finalize_object (view);
+
+  saved = load_saved_project ();
+  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 21);
+
+  /* A new window for what follows. */
+  g_application_activate (G_APPLICATION (app));
+  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  wait_for (is_mapped, window, "the new window to be shown");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -750,6 +784,7 @@ main (int    argc,
   g_test_add_func ("/mts/reports-ui/empty", test_empty);
   g_test_add_func ("/mts/reports-ui/import", test_import);
   g_test_add_func ("/mts/reports-ui/cancel", test_cancel);
+  g_test_add_func ("/mts/reports-ui/close-while-importing", test_close_while_importing);
   status = g_test_run ();
 
   g_object_ref (window);

@@ -382,6 +382,9 @@ import_progress_cb (guint    done,
   MtsReportsView *self = user_data;
   g_autofree char *text = NULL;
 
+  /* Disposed (the window closed) while the import winds down. */
+  if (self->import_label == NULL)
+    return;
   if (total == 0)
     {
       gtk_progress_bar_pulse (self->import_progress);
@@ -488,6 +491,14 @@ import_done_cb (GObject      *source,
   guint added = 0;
 
   result = mts_report_import_run_finish (MTS_REPORT_IMPORT (source), res, &error);
+  /* The window closed meanwhile: nothing to show, and the import was
+   * cancelled, so nothing to store. */
+  if (self->stack == NULL)
+    {
+      g_clear_object (&self->import);
+      g_clear_object (&self->import_cancellable);
+      return;
+    }
   if (MTS_REPORT_IMPORT (source) == self->import)
     {
       g_clear_object (&self->import);
