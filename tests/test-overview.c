@@ -365,7 +365,7 @@ test_overview (void)
 
   row = overview_row ("delta.example");
   g_assert_cmpstr (badge_of (row), ==, "Removing");
-  assert_line (row, "mts-readiness", "not checked while the policy is being removed");
+  assert_line (row, "mts-readiness", "No readiness checks while it is being removed");
   assert_named (GTK_WIDGET (window), 6);
   save_screenshots (GTK_WIDGET (window), GTK_WIDGET (_mts_welcome_page_get_domains (page)), "overview");
 

@@ -228,7 +228,7 @@ describe_readiness (const MtsProjectSummary      *summary,
   guint met = 0;
 
   if (summary->state == MTS_PROJECT_STATE_REMOVING)
-    return g_strdup (_("Readiness is not checked while the policy is being removed"));
+    return g_strdup (_("No readiness checks while it is being removed"));
 
   readiness = mts_readiness_evaluate (summary->project, thresholds, NULL);
 
