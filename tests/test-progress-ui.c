@@ -593,6 +593,8 @@ test_promote_enforce (void)
   g_assert_null (mts_promotion_dialog_get_pending (project ()));
   close_dialog (dialog);
   g_assert_false (button_enabled ("continue"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (verdict_row ())), ==, "Enforced");
+  g_assert_null (find_named (GTK_WIDGET (_mts_readiness_view_get_verdict (readiness_view ())), "id-unpublished"));
 }
 
 /* Not ready: Switch to Enforce asks first, naming what is missing. */
@@ -660,11 +662,41 @@ test_remove (void)
   g_assert_cmpint (mts_project_get_state (project ()), ==, MTS_PROJECT_STATE_REMOVING);
   g_assert_cmpint (mts_project_get_mode (project ()), ==, MTS_POLICY_MODE_NONE);
   close_dialog (dialog);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (verdict_row ())), ==, "Being removed");
   /* Being removed: no more switches but the one under way. */
   g_assert_false (button_enabled ("enforce"));
   g_assert_false (button_enabled ("testing"));
   g_assert_false (button_enabled ("remove"));
   g_assert_true (button_enabled ("continue"));
+}
+
+/* A switch applied in an earlier session whose new id was never seen
+ * published: the view says where to finish it. */
+static void
+test_id_unpublished (void)
+{
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+  g_autoptr(MtsProject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  write_project ("halfway.test", MTS_PROJECT_STATE_ENFORCE, MTS_POLICY_MODE_ENFORCE);
+  saved = mts_project_store_open (store, "halfway.test", &error);
+  g_assert_no_error (error);
+  g_assert_true (mts_project_add_id (saved, "20261201T000000", NULL));
+  g_assert_true (mts_project_store_save (store, saved, &error));
+  g_assert_no_error (error);
+
+  open_domain ("halfway.test");
+  row = find_named (GTK_WIDGET (_mts_readiness_view_get_verdict (readiness_view ())), "id-unpublished");
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "20261201T000000"));
+
+  /* Verify publication saw it: the hint goes. */
+  mts_project_mark_id_published (project (), "20261201T000000", NULL);
+  settle ();
+  g_assert_null (find_named (GTK_WIDGET (_mts_readiness_view_get_verdict (readiness_view ())), "id-unpublished"));
 }
 
 /* A long timeline: the latest 20, the rest under Show all. */
@@ -994,6 +1026,7 @@ main (int    argc,
       g_test_add_func ("/mts/progress-ui/promote-enforce", test_promote_enforce);
       g_test_add_func ("/mts/progress-ui/confirm-not-ready", test_confirm_not_ready);
       g_test_add_func ("/mts/progress-ui/remove", test_remove);
+      g_test_add_func ("/mts/progress-ui/id-unpublished", test_id_unpublished);
       g_test_add_func ("/mts/progress-ui/timeline", test_timeline);
       g_test_add_func ("/mts/progress-ui/preferences", test_preferences);
       g_test_add_func ("/mts/progress-ui/accessible-names", test_accessible_names);

@@ -351,6 +351,10 @@ update (MtsPromotionDialog *self,
        * same check counts the steps again. */
       mts_promotion_check (promotion, self->project, NULL);
     }
+  /* The check saw the new id: whichever check it was, it counts as
+   * published (Verify publication marks it so too). */
+  if (self->pending->applied && step_done (promotion, "verify-record"))
+    mts_project_mark_id_published (self->project, promotion->id, NULL);
   rebuild_steps (self);
 
   if (all_done (promotion))
@@ -570,8 +574,8 @@ mts_promotion_dialog_init (MtsPromotionDialog *self)
  * Opens the switch of @kind for @project: the one begun before, if it is
  * of the same kind, or a new one.
  *
- * Returns: (transfer floating): the dialog, or %NULL when the switch cannot
- *   be prepared (no mail servers for the policy)
+ * Returns: (transfer none): the dialog (GTK keeps its windows), or %NULL
+ *   when the switch cannot be prepared (no mail servers for the policy)
  */
 MtsPromotionDialog *
 mts_promotion_dialog_new (GtkWindow         *parent,

@@ -125,6 +125,18 @@ open_items (MtsReadiness *readiness,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static gboolean
+id_unpublished (MtsProject *project)
+{
+  GPtrArray *ids = mts_project_get_ids (project);
+  const MtsProjectId *last;
+
+  if (ids == NULL || ids->len == 0)
+    return FALSE;
+  last = g_ptr_array_index (ids, ids->len - 1);
+  return last->published == NULL;
+}
+
 static void
 update_actions (MtsReadinessView *self)
 {
@@ -186,6 +198,12 @@ refresh (MtsReadinessView *self)
                                  self->readiness->ready ? "success" : "warning",
                                  _("Enforced"), detail);
       break;
+    case MTS_PROJECT_STATE_REMOVING:
+      row = mts_message_row_new ("dialog-information-symbolic", "accent", _("Being removed"),
+                                 _("The policy is in mode none on its way out: the checklist below no longer matters."));
+      break;
+    case MTS_PROJECT_STATE_DRAFT:
+    case MTS_PROJECT_STATE_TESTING:
     default:
       if (self->readiness->ready)
         row = mts_message_row_new ("emblem-ok-symbolic", "success", _("Ready for enforce"),
@@ -203,6 +221,20 @@ refresh (MtsReadinessView *self)
     }
   gtk_widget_set_name (row, "verdict");
   gtk_list_box_append (self->verdict_list, row);
+
+  /* A switch applied in an earlier session whose new id was never seen
+   * published: the Publish step finishes it. */
+  if (mts_project_get_state (self->project) != MTS_PROJECT_STATE_DRAFT &&
+      mts_promotion_dialog_get_pending (self->project) == NULL && id_unpublished (self->project))
+    {
+      g_autofree char *detail2 = g_strdup_printf (_("Publish the _mta-sts record with the id %s, then use Verify Publication on the Publish step."),
+                                                  mts_project_get_current_id (self->project));
+
+      row = mts_message_row_new ("dialog-warning-symbolic", "warning",
+                                 _("The current policy id is not seen published yet"), detail2);
+      gtk_widget_set_name (row, "id-unpublished");
+      gtk_list_box_append (self->verdict_list, row);
+    }
 
   for (guint i = 0; i < self->readiness->items->len; i++)
     {
