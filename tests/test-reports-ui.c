@@ -2,8 +2,10 @@
 /* test-reports-ui.c: TLS reports in the real wizard: a folder of reports
  * (JSON, gzip, a mail, one for another domain, one broken) dropped on the
  * window, the Progress step's totals, chart, lists and what was left out,
- * the project saved; a large import cancelled half-way; screenshots in
- * light and dark, wide and narrow. */
+ * the project saved and the readiness checklist taking them in; a large
+ * import cancelled half-way, or cut short by closing the window; the chart
+ * with one day and with a year; screenshots in light and dark, wide and
+ * narrow. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -21,6 +23,8 @@ static MtsApplication *app;
 static MtsWindow *window;
 static char *data_home;
 static char *reports_dir;
+/* What the readiness checklist said of reports before any was imported. */
+static char *readiness_before;
 
 #define wait_for mts_ui_test_wait_for
 
@@ -153,6 +157,20 @@ row_suffix_text (GtkWidget *row)
         return text;
     }
   return NULL;
+}
+
+/* The readiness checklist's row about reports (rdy's MtsReadinessView). */
+static const char *
+readiness_reports_text (void)
+{
+  GtkWidget *view = find_type (_mts_window_get_page (window, MTS_STEP_PROGRESS), MTS_TYPE_READINESS_VIEW);
+  GtkWidget *row;
+
+  g_assert_nonnull (view);
+  g_assert_true (gtk_widget_get_mapped (view));
+  row = find_named (GTK_WIDGET (_mts_readiness_view_get_checklist (MTS_READINESS_VIEW (view))), "reports");
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
 /* Reports ---------------------------------------------------------------- */
@@ -523,6 +541,7 @@ test_empty (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, TRUE))));
   g_assert_true (has_label_with (GTK_WIDGET (view), "No Reports Yet"));
+  readiness_before = g_strdup (readiness_reports_text ());
   shoot ("reports-empty", GTK_WIDGET (view));
 }
 
@@ -555,7 +574,6 @@ test_import (void)
   static const char summary[] = "From 1 March 2026 to 10 March 2026: 15650 successful and 13 failed "
                                 "sessions; most failures on 4 March 2026.";
   const char *meaning, *fix;
-  GtkWidget *readiness;
   GPtrArray *timeline;
   const MtsProjectEvent *last;
   char *mismatch;
@@ -616,10 +634,9 @@ test_import (void)
   last = g_ptr_array_index (timeline, timeline->len - 1);
   g_assert_cmpint (last->kind, ==, MTS_TIMELINE_IMPORT);
 
-  /* The readiness checklist is on the same page, shown with them. */
-  readiness = find_type (_mts_window_get_page (window, MTS_STEP_PROGRESS), MTS_TYPE_READINESS_VIEW);
-  g_assert_nonnull (readiness);
-  g_assert_true (gtk_widget_get_mapped (readiness));
+  /* The readiness checklist on the same page took them in. */
+  g_assert_cmpstr (readiness_reports_text (), !=, readiness_before);
+  g_assert_nonnull (strstr (readiness_reports_text (), "Microsoft Corporation"));
 
   shoot ("reports", GTK_WIDGET (view));
   /* Further down: the lists, with what each failure means. */
@@ -795,5 +812,6 @@ main (int    argc,
   remove_tree (data_home);
   g_free (data_home);
   g_free (reports_dir);
+  g_free (readiness_before);
   return status;
 }
