@@ -215,6 +215,26 @@ mts_application_get_readiness_thresholds (MtsApplication         *self,
   thresholds->cert_min_days = g_settings_get_uint (self->settings, "readiness-cert-min-days");
 }
 
+/**
+ * mts_application_get_current_readiness_thresholds:
+ * @thresholds: (out caller-allocates): filled in
+ *
+ * The thresholds of the running MtsApplication, for widgets that have no
+ * pointer to it; the defaults where there is none (a widget test).
+ */
+void
+mts_application_get_current_readiness_thresholds (MtsReadinessThresholds *thresholds)
+{
+  GApplication *app = g_application_get_default ();
+
+  g_return_if_fail (thresholds != NULL);
+
+  if (MTS_IS_APPLICATION (app))
+    mts_application_get_readiness_thresholds (MTS_APPLICATION (app), thresholds);
+  else
+    mts_readiness_thresholds_init (thresholds);
+}
+
 MtsApplication *
 mts_application_new (void)
 {

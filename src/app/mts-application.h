@@ -19,6 +19,7 @@ char           *mts_application_dup_ca_file  (MtsApplication *self);
 GSettings      *mts_application_get_settings (MtsApplication *self);
 void            mts_application_get_readiness_thresholds (MtsApplication         *self,
                                                           MtsReadinessThresholds *thresholds);
+void            mts_application_get_current_readiness_thresholds (MtsReadinessThresholds *thresholds);
 int             mts_application_main (int    argc,
                                       char **argv);
 

@@ -207,19 +207,6 @@ state_badge (MtsProjectState  state,
     }
 }
 
-static void
-get_thresholds (MtsReadinessThresholds *thresholds)
-{
-  GApplication *app = g_application_get_default ();
-
-  /* The preferences decide; a test without the application gets the
-   * defaults. */
-  if (MTS_IS_APPLICATION (app))
-    mts_application_get_readiness_thresholds (MTS_APPLICATION (app), thresholds);
-  else
-    mts_readiness_thresholds_init (thresholds);
-}
-
 static char *
 describe_readiness (const MtsProjectSummary      *summary,
                     const MtsReadinessThresholds *thresholds)
@@ -361,7 +348,9 @@ mts_welcome_page_set_projects (MtsWelcomePage *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domains_list))) != NULL)
     gtk_list_box_remove (self->domains_list, child);
 
-  get_thresholds (&thresholds);
+  /* The preferences decide; a test without the application gets the
+   * defaults. */
+  mts_application_get_current_readiness_thresholds (&thresholds);
   for (guint i = 0; summaries != NULL && i < summaries->len; i++)
     gtk_list_box_append (self->domains_list,
                          new_overview_row (g_ptr_array_index (summaries, i), &thresholds));
