@@ -452,6 +452,18 @@ mts_readiness_view_init (MtsReadinessView *self)
   self->settings = g_settings_new ("io.github.mtasts.Wizard");
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  /* GSettings only promises ::changed for keys read through it once. */
+  {
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    g_object_get (self->settings, "settings-schema", &schema, NULL);
+    keys = g_settings_schema_list_keys (schema);
+
+    for (guint i = 0; keys[i] != NULL; i++)
+      if (g_str_has_prefix (keys[i], "readiness-"))
+        g_variant_unref (g_settings_get_value (self->settings, keys[i]));
+  }
   update_actions (self);
 }
 
