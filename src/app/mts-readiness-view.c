@@ -86,17 +86,6 @@ status_word (MtsReadinessStatus status)
     }
 }
 
-static void
-get_thresholds (MtsReadinessThresholds *thresholds)
-{
-  GApplication *app = g_application_get_default ();
-
-  if (MTS_IS_APPLICATION (app))
-    mts_application_get_readiness_thresholds (MTS_APPLICATION (app), thresholds);
-  else
-    mts_readiness_thresholds_init (thresholds);
-}
-
 /* "“A”, “B” and 2 more": the titles of the first open items. */
 static char *
 open_items (MtsReadiness *readiness,
@@ -185,7 +174,7 @@ refresh (MtsReadinessView *self)
       return;
     }
 
-  get_thresholds (&thresholds);
+  mts_application_get_current_readiness_thresholds (&thresholds);
   self->readiness = mts_readiness_evaluate (self->project, &thresholds, NULL);
 
   switch (mts_project_get_state (self->project))
