@@ -173,6 +173,32 @@ readiness_reports_text (void)
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
 
+/* Every button and list under @widget has a name for screen readers:
+ * its own, or its label's text. */
+static void
+assert_named (GtkWidget *widget,
+              guint     *checked)
+{
+  gboolean named = gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  if (GTK_IS_BUTTON (widget))
+    {
+      const char *label = gtk_button_get_label (GTK_BUTTON (widget));
+
+      named |= label != NULL && label[0] != '\0';
+    }
+  if (GTK_IS_BUTTON (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_PROGRESS_BAR (widget) ||
+      MTS_IS_REPORT_CHART (widget))
+    {
+      (*checked)++;
+      if (!named)
+        g_error ("a %s in the Reports view has no accessible name", G_OBJECT_TYPE_NAME (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_named (child, checked);
+}
+
 /* Reports ---------------------------------------------------------------- */
 
 static char *
@@ -622,6 +648,14 @@ test_import (void)
   assert_row ("reporters", "Microsoft Corporation", "Microsoft Corporation", "5000 successful, 3 failed", NULL);
   assert_row ("reporters", "Mail Sender One", "Mail Sender One", "200 successful, 0 failed", NULL);
 
+  {
+    guint checked = 0;
+
+    assert_named (GTK_WIDGET (view), &checked);
+    /* Import ×2, Cancel, the progress bar, the chart, four lists. */
+    g_assert_cmpuint (checked, >=, 9);
+  }
+
   /* What was left out, and why. */
   assert_row ("outcome", "elsewhere", "other.example.json", "other.example", NULL);
   assert_row ("outcome", "report-not-json", "broken.json", NULL, NULL);
@@ -710,6 +744,47 @@ test_cancel (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_mts_reports_view_get_import_button (view, FALSE))));
 }
 
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Gaps;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Gaps *gaps = data;
+  gint64 now = g_get_monotonic_time ();
+
+  gaps->longest = MAX (gaps->longest, now - gaps->last);
+  gaps->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The whole large folder: read in a thread, stored, saved and shown, with
+ * the window answering all along. */
+static void
+test_responsive (void)
+{
+  g_autofree char *dir = g_build_filename (data_home, "many", NULL);
+  g_autoptr(GListModel) files = files_of (dir);
+  Gaps gaps = { g_get_monotonic_time (), 0 };
+  gint64 start = gaps.last;
+  guint tick;
+
+  tick = g_timeout_add (10, tick_cb, &gaps);
+  g_assert_true (_mts_window_import_files (window, files));
+  wait_for (import_done, NULL, "the large import to finish");
+  settle ();
+  g_source_remove (tick);
+  g_test_message ("2000 reports imported, saved and shown in %.2f s; the main loop's longest gap %.0f ms",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+                  gaps.longest / (double) G_TIME_SPAN_MILLISECOND);
+  wait_for (toast_shows, (gpointer) "Imported 2000 reports", "the large import's toast");
+  g_assert_cmpuint (mts_project_get_n_reports (_mts_window_get_project (window)), ==, 2021);
+  g_assert_cmpint (gaps.longest, <, 1000 * G_TIME_SPAN_MILLISECOND);
+}
+
 static gboolean
 view_idle (gpointer view)
 {
@@ -736,7 +811,7 @@ test_close_while_importing (void)
   g_assert_finalize_object (view);
 
   saved = load_saved_project ();
-  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 21);
+  g_assert_cmpuint (mts_project_get_n_reports (saved), ==, 2021);
 
   /* A new window for what follows. */
   g_application_activate (G_APPLICATION (app));
@@ -801,6 +876,7 @@ main (int    argc,
   g_test_add_func ("/mts/reports-ui/empty", test_empty);
   g_test_add_func ("/mts/reports-ui/import", test_import);
   g_test_add_func ("/mts/reports-ui/cancel", test_cancel);
+  g_test_add_func ("/mts/reports-ui/responsive", test_responsive);
   g_test_add_func ("/mts/reports-ui/close-while-importing", test_close_while_importing);
   status = g_test_run ();
 

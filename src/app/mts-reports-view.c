@@ -57,9 +57,15 @@ struct _MtsReportsView
   guint shown_reports;
   gboolean shown;
 
-  /* The running import, if any. */
+  /* The running import, if any: reading files in a thread, then storing
+   * what they held a batch at a time. */
   MtsReportImport *import;
   GCancellable *import_cancellable;
+  MtsReportImportResult *storing;
+  MtsProject *storing_project;
+  guint stored;
+  guint added;
+  guint store_source;
   /* The file chooser open, if any. */
   GCancellable *chooser_cancellable;
 };
@@ -478,60 +484,23 @@ outcome_message (guint added,
   return g_string_free (g_steal_pointer (&message), FALSE);
 }
 
+/* Ends an import: shows what it did, and has the window save and show
+ * the project if it changed. */
 static void
-import_done_cb (GObject      *source,
-                GAsyncResult *res,
-                gpointer      user_data)
+finish_import (MtsReportsView *self,
+               gboolean        stopped)
 {
-  g_autoptr(MtsReportsView) self = user_data;
-  g_autoptr(MtsReportImportResult) result = NULL;
-  g_autoptr(MtsProject) project = g_object_ref (g_object_get_data (G_OBJECT (source), "mts-project"));
-  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsReportImportResult) result = g_steal_pointer (&self->storing);
+  g_autoptr(MtsProject) project = g_steal_pointer (&self->storing_project);
   g_autofree char *message = NULL;
-  guint added = 0;
+  guint added = self->added;
 
-  result = mts_report_import_run_finish (MTS_REPORT_IMPORT (source), res, &error);
-  /* The window closed meanwhile: nothing to show, and the import was
-   * cancelled, so nothing to store. */
-  if (self->stack == NULL)
-    {
-      g_clear_object (&self->import);
-      g_clear_object (&self->import_cancellable);
-      return;
-    }
-  if (MTS_REPORT_IMPORT (source) == self->import)
-    {
-      g_clear_object (&self->import);
-      g_clear_object (&self->import_cancellable);
-      gtk_widget_set_visible (GTK_WIDGET (self->import_box), FALSE);
-      update_actions (self);
-    }
+  g_clear_handle_id (&self->store_source, g_source_remove);
+  g_clear_object (&self->import);
+  g_clear_object (&self->import_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->import_box), FALSE);
+  update_actions (self);
 
-  if (result == NULL)
-    {
-      /* The importer gives all or nothing: the project is as it was. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        message = g_strdup (_("Import stopped: no reports were imported"));
-      else
-        message = g_strdup_printf (_("The reports could not be imported: %s"), error->message);
-      _mts_window_toast (GTK_WIDGET (self), message);
-      return;
-    }
-  /* The domain closed while the files were read: nothing to store into. */
-  if (project != self->project)
-    return;
-
-  for (guint i = 0; i < result->imported->len; i++)
-    {
-      const MtsReport *report = g_ptr_array_index (result->imported, i);
-      g_autoptr(JsonObject) facts = mts_report_to_facts (report);
-
-      if (mts_project_add_report_facts (project, report->organization, report->report_id, facts))
-        added++;
-    }
-  /* A report the project got from elsewhere meanwhile (another window,
-   * `mtasts import`) is not new either. */
-  result->duplicates += result->imported->len - added;
   if (added > 0)
     {
       g_autofree char *event = NULL;
@@ -542,13 +511,114 @@ import_done_cb (GObject      *source,
                                result->elsewhere->len);
       mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
     }
+  /* The domain closed meanwhile: the window saved what was stored. */
+  if (project != self->project)
+    return;
 
   show_outcome (self, result);
-  message = outcome_message (added, result);
+  if (stopped)
+    message = g_strdup_printf (g_dngettext (NULL, "Import stopped: %u report was imported",
+                                            "Import stopped: %u reports were imported", added),
+                               added);
+  else
+    message = outcome_message (added, result);
   /* Saved and shown again by the window, as after any change. */
   if (added > 0)
     _mts_window_project_changed (GTK_WIDGET (self));
   _mts_window_toast (GTK_WIDGET (self), message);
+}
+
+/* Stores the reports read, a few milliseconds' worth at a time, so that
+ * the window keeps drawing and answering however many there are.  Each
+ * report goes in whole; Cancel keeps those stored so far. */
+static gboolean
+store_batch_cb (gpointer user_data)
+{
+  MtsReportsView *self = user_data;
+  GPtrArray *imported = self->storing->imported;
+  gint64 until = g_get_monotonic_time () + 8 * G_TIME_SPAN_MILLISECOND;
+  g_autofree char *text = NULL;
+
+  if (g_cancellable_is_cancelled (self->import_cancellable) || self->storing_project != self->project)
+    {
+      self->store_source = 0;
+      finish_import (self, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+  while (self->stored < imported->len && g_get_monotonic_time () < until)
+    {
+      const MtsReport *report = g_ptr_array_index (imported, self->stored);
+      g_autoptr(JsonObject) facts = mts_report_to_facts (report);
+
+      if (mts_project_add_report_facts (self->storing_project, report->organization,
+                                        report->report_id, facts))
+        self->added++;
+      else
+        /* Stored meanwhile by another window or `mtasts import`. */
+        self->storing->duplicates++;
+      self->stored++;
+    }
+  if (self->stored == imported->len)
+    {
+      self->store_source = 0;
+      finish_import (self, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+  /* Translators: while importing, after reading: "Storing 200 of 2,000 reports…". */
+  text = g_strdup_printf (g_dngettext (NULL, "Storing %u of %u report…", "Storing %u of %u reports…",
+                                       imported->len),
+                          self->stored, imported->len);
+  gtk_label_set_text (self->import_label, text);
+  gtk_progress_bar_set_fraction (self->import_progress, (double) self->stored / imported->len);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  g_autoptr(MtsReportsView) self = user_data;
+  g_autoptr(MtsReportImportResult) result = NULL;
+  MtsProject *project = g_object_get_data (G_OBJECT (source), "mts-project");
+  g_autoptr(GError) error = NULL;
+
+  result = mts_report_import_run_finish (MTS_REPORT_IMPORT (source), res, &error);
+  /* The window closed meanwhile: nothing to show, and the import was
+   * cancelled, so nothing to store. */
+  if (self->stack == NULL || MTS_REPORT_IMPORT (source) != self->import)
+    {
+      if (MTS_REPORT_IMPORT (source) == self->import)
+        {
+          g_clear_object (&self->import);
+          g_clear_object (&self->import_cancellable);
+        }
+      return;
+    }
+
+  if (result == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      g_clear_object (&self->import);
+      g_clear_object (&self->import_cancellable);
+      gtk_widget_set_visible (GTK_WIDGET (self->import_box), FALSE);
+      update_actions (self);
+      /* The importer gives all or nothing: the project is as it was. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup (_("Import stopped: no reports were imported"));
+      else
+        message = g_strdup_printf (_("The reports could not be imported: %s"), error->message);
+      _mts_window_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  self->storing = g_steal_pointer (&result);
+  self->storing_project = g_object_ref (project);
+  self->stored = 0;
+  self->added = 0;
+  /* Below redrawing, so the progress shows between batches. */
+  self->store_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, store_batch_cb, self, NULL);
 }
 
 /**
@@ -703,6 +773,17 @@ mts_reports_view_dispose (GObject *object)
   MtsReportsView *self = MTS_REPORTS_VIEW (object);
 
   cancel_import (self);
+  /* Storing stops here (what was stored is in the project the window
+   * saves); a reading thread ends in import_done_cb(), which holds a
+   * reference. */
+  if (self->store_source != 0)
+    {
+      g_clear_handle_id (&self->store_source, g_source_remove);
+      g_clear_pointer (&self->storing, mts_report_import_result_free);
+      g_clear_object (&self->storing_project);
+      g_clear_object (&self->import);
+      g_clear_object (&self->import_cancellable);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), MTS_TYPE_REPORTS_VIEW);
   g_clear_object (&self->project);
 
