@@ -344,10 +344,12 @@ files_of (const char *path)
   return G_LIST_MODEL (store);
 }
 
+/* Imported, and the sums of the reports made and shown. */
 static gboolean
 import_done (gpointer data)
 {
-  return !mts_reports_view_is_importing (reports_view ());
+  return !mts_reports_view_is_importing (reports_view ()) &&
+         !_mts_reports_view_is_summarizing (reports_view ());
 }
 
 static MtsProject *

@@ -56,6 +56,9 @@ struct _MtsReportsView
   /* What the lists show: the number of reports they were summed from. */
   guint shown_reports;
   gboolean shown;
+  /* Sums are made in a thread; only the latest one asked for is shown. */
+  guint generation;
+  gboolean summarizing;
 
   /* The running import, if any: reading files in a thread, then storing
    * what they held a batch at a time. */
@@ -257,55 +260,81 @@ fill_reporters (MtsReportsView   *self,
   add_more_row (self->reporters_list, entries->len - MIN (entries->len, MAX_ROWS));
 }
 
-/* The stored reports, summed up; only the policies for the project's
- * domain count (a report may also cover other domains of its sender). */
-static MtsReportSummary *
-summarize (MtsProject *project)
+typedef struct
 {
+  /* JsonNode around each report's facts, shared with the project.  The
+   * thread only reads them: json-glib's reference counts are not atomic,
+   * so the nodes are made and freed on the main thread. */
+  GPtrArray *facts;
+  char *domain;
+  guint generation;
+} SummarizeData;
+
+static void
+summarize_data_free (SummarizeData *data)
+{
+  g_clear_pointer (&data->facts, g_ptr_array_unref);
+  g_free (data->domain);
+  g_free (data);
+}
+
+/* The stored reports, summed up in a thread (a year of reports takes a
+ * tenth of a second to read); only the policies for the project's domain
+ * count (a report may also cover other domains of its sender). */
+static void
+summarize_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SummarizeData *data = task_data;
   MtsReportSummary *summary = mts_report_summary_new ();
-  GPtrArray *reports = mts_project_get_reports (project);
-  const char *domain = mts_project_get_domain (project);
 
-  for (guint i = 0; i < reports->len; i++)
+  for (guint i = 0; i < data->facts->len; i++)
     {
-      const MtsProjectReport *stored = g_ptr_array_index (reports, i);
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), stored->facts);
-      g_autoptr(MtsReport) report = mts_report_from_json (node, NULL);
+      g_autoptr(MtsReport) report = mts_report_from_json (data->facts->pdata[i], NULL);
 
-      if (report == NULL || !mts_report_is_for_domain (report, domain))
+      if (report == NULL || !mts_report_is_for_domain (report, data->domain))
         continue;
       for (guint j = report->policies->len; j > 0; j--)
         {
           const MtsReportPolicy *policy = g_ptr_array_index (report->policies, j - 1);
 
-          if (g_strcmp0 (policy->policy_domain, domain) != 0)
+          if (g_strcmp0 (policy->policy_domain, data->domain) != 0)
             g_ptr_array_remove_index (report->policies, j - 1);
         }
       mts_report_summary_add (summary, report);
     }
-  return summary;
+  g_task_return_pointer (task, summary, (GDestroyNotify) mts_report_summary_free);
 }
 
 static void
-show_reports (MtsReportsView *self)
+show_empty (MtsReportsView *self)
 {
-  g_autoptr(MtsReportSummary) summary = NULL;
+  mts_list_box_remove_all (self->types_list);
+  mts_list_box_remove_all (self->hosts_list);
+  mts_list_box_remove_all (self->reporters_list);
+  mts_report_chart_set_days (self->chart, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+show_summary (MtsReportsView   *self,
+              MtsReportSummary *summary)
+{
   g_autofree char *ok = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *share = NULL;
   gint64 successful, failed;
 
+  if (mts_report_summary_get_n_reports (summary) == 0)
+    {
+      show_empty (self);
+      return;
+    }
   mts_list_box_remove_all (self->types_list);
   mts_list_box_remove_all (self->hosts_list);
   mts_list_box_remove_all (self->reporters_list);
-
-  summary = self->project != NULL ? summarize (self->project) : NULL;
-  if (summary == NULL || mts_report_summary_get_n_reports (summary) == 0)
-    {
-      mts_report_chart_set_days (self->chart, NULL);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
 
   successful = mts_report_summary_get_successful (summary);
   failed = mts_report_summary_get_failed (summary);
@@ -327,6 +356,57 @@ show_reports (MtsReportsView *self)
   fill_hosts (self, summary);
   fill_reporters (self, summary);
   gtk_stack_set_visible_child_name (self->stack, "reports");
+}
+
+static void
+summarize_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MtsReportsView *self = MTS_REPORTS_VIEW (source);
+  SummarizeData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(MtsReportSummary) summary = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  g_clear_pointer (&data->facts, g_ptr_array_unref);
+  /* Disposed, or a newer sum is on its way. */
+  if (self->stack == NULL || data->generation != self->generation)
+    return;
+  self->summarizing = FALSE;
+  show_summary (self, summary);
+}
+
+static void
+show_reports (MtsReportsView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SummarizeData *data;
+  GPtrArray *reports;
+
+  self->generation++;
+  self->summarizing = FALSE;
+  if (self->project == NULL || mts_project_get_n_reports (self->project) == 0)
+    {
+      show_empty (self);
+      return;
+    }
+
+  reports = mts_project_get_reports (self->project);
+  data = g_new0 (SummarizeData, 1);
+  data->facts = g_ptr_array_new_full (reports->len, (GDestroyNotify) json_node_unref);
+  for (guint i = 0; i < reports->len; i++)
+    g_ptr_array_add (data->facts, json_node_init_object (json_node_alloc (),
+                                                         ((MtsProjectReport *) reports->pdata[i])->facts));
+  data->domain = g_strdup (mts_project_get_domain (self->project));
+  data->generation = self->generation;
+
+  /* Another domain's sums stay up until the new ones come: not this. */
+  if (!self->shown)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  self->summarizing = TRUE;
+  task = g_task_new (self, NULL, summarize_done_cb, NULL);
+  g_task_set_source_tag (task, show_reports);
+  g_task_set_task_data (task, data, (GDestroyNotify) summarize_data_free);
+  g_task_run_in_thread (task, summarize_thread);
 }
 
 static void
@@ -678,6 +758,13 @@ mts_reports_view_import (MtsReportsView *self,
   mts_report_import_run_async (self->import, list, self->import_cancellable, import_done_cb,
                                g_object_ref (self));
   return TRUE;
+}
+
+/* For the tests: whether the sums of the reports are being made. */
+gboolean
+_mts_reports_view_is_summarizing (MtsReportsView *self)
+{
+  return self->summarizing;
 }
 
 gboolean

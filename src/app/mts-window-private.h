@@ -129,5 +129,6 @@ GtkLabel        *_mts_reports_view_get_total     (MtsReportsView *self,
 MtsReportChart  *_mts_reports_view_get_chart     (MtsReportsView *self);
 GtkListBox      *_mts_reports_view_get_list      (MtsReportsView *self,
                                                   const char     *which);
+gboolean         _mts_reports_view_is_summarizing (MtsReportsView *self);
 
 G_END_DECLS
