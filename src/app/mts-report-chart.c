@@ -435,8 +435,9 @@ mts_report_chart_snapshot (GtkWidget   *widget,
     return;
 
   /* Bars: days if each gets a few pixels, else weeks, else months.  The
-   * scale's labels take width from the bars, and their width depends on
-   * the bars (sums of weeks are taller): two passes settle it. */
+   * scale's labels take width from the bars, and the scale depends on how
+   * the days are grouped: two passes settle it (a week's average is never
+   * above its busiest day, so the second pass's labels are no wider). */
   axis_w = 0;
   for (int pass = 0; pass < 2; pass++)
     {

@@ -5,15 +5,16 @@
  * project (only the policies for the domain count, as for readiness): the
  * totals, a chart per day, failed sessions by result type (with what each
  * means and what to fix, from the core), by MX host, and sessions by
- * reporter.  The sums are made again only when the number of stored
- * reports changes.
+ * reporter.  The sums are made in a thread, and again only when the
+ * number of stored reports changes.
  *
  * Importing runs the core's importer in a thread, with a progress bar and
- * Cancel.  A cancelled import stores nothing, so the project holds whole
- * reports only, never part of an import.  When it is done, the reports go
- * into the project, which the window saves and shows again on the Progress
- * step (readiness and timeline included); files that gave no report for
- * the domain stay listed until the next import.
+ * Cancel; then the reports read go into the project a few milliseconds'
+ * worth at a time, so the window keeps answering.  Cancel while reading
+ * stores nothing; Cancel while storing keeps the reports stored so far,
+ * each whole.  When it is done, the window saves the project and shows it
+ * again on the Progress step (readiness and timeline included); files that
+ * gave no report for the domain stay listed until the next import.
  */
 #include "config.h"
 
@@ -537,7 +538,7 @@ show_outcome (MtsReportsView              *self,
 }
 
 static char *
-outcome_message (guint added,
+outcome_message (guint                        added,
                  const MtsReportImportResult *result)
 {
   g_autoptr(GString) message = g_string_new (NULL);
