@@ -20,7 +20,7 @@ not_ok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/
 check () { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 
 check "--version exits 0" run 0 --version
-check "--version names mtasts and its version" grep -q '^mtasts 0\.1\.0$' "$out"
+check "--version names mtasts and its version" grep -q '^mtasts 0\.2\.0$' "$out"
 for lib in GnuTLS c-ares libsoup json-glib; do
   check "--version gives the $lib version" grep -Eq "^$lib [0-9]+\.[0-9]+" "$out"
 done

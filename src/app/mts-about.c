@@ -31,16 +31,18 @@ static char *
 release_notes (void)
 {
   const char *items[] = {
-    N_("A wizard from the domain name to published, verified records: what is already published, "
-       "the mail servers, a server check, the policy, TLS reporting, and publishing with copy "
-       "buttons, exports and hosting snippets"),
-    N_("Checks every address of every mail server for STARTTLS, TLS 1.2 or later, a trusted, "
-       "unexpired certificate for its name, and old TLS still accepted"),
-    N_("The mtasts command line: check, probe, policy and record checks, generate, and TLS report "
-       "import and readiness for enforce"),
+    N_("Import TLS reports from files, folders, saved mails, mbox files and Maildirs, or drop them "
+       "on the window, and see sessions per day, failures by type with what to fix, by mail server "
+       "and by reporter"),
+    N_("A readiness checklist that says, from the evidence, when it is safe to switch to enforce"),
+    N_("Switch to enforce, back to testing, or remove MTA-STS safely, step by step in the order the "
+       "standard asks, with a check after each step"),
+    N_("A timeline of each domain, and an overview of all your domains on the welcome page"),
+    N_("A short explanation of MTA-STS for newcomers, and translations into German, French, Spanish "
+       "and Dutch"),
   };
   GString *notes = g_string_new (NULL);
-  g_autofree char *intro = g_markup_escape_text (_("The first version."), -1);
+  g_autofree char *intro = g_markup_escape_text (_("From testing to enforce, in four more languages."), -1);
 
   g_string_append_printf (notes, "<p>%s</p><ul>", intro);
   for (gsize i = 0; i < G_N_ELEMENTS (items); i++)
