@@ -194,6 +194,84 @@ def check_probe():
     tap(proc.returncode == 2, "probe of a name without addresses exits 2", proc.stdout + proc.stderr)
 
 
+def check_mx_list():
+    # The admin's list, as the wizard's Mail Servers step holds it: one host
+    # in DNS and in the list, one only in the list (being added), one only
+    # in DNS (being retired).
+    proc, _ = run("check", "--json", "--mx", "mx1.good.test", "--mx", "MX.IPv6.test.", "good.test")
+    try:
+        report = json.loads(proc.stdout)
+        mx = {m["host"]: m for m in report["mx"]}
+    except (ValueError, KeyError) as e:
+        tap(False, "check --mx prints one JSON object", "%s\n%s" % (e, proc.stdout[:2000]))
+        return
+    dump = json.dumps(report["mx"], indent=1)
+    tap([m["host"] for m in report["mx"]] == ["mx1.good.test", "mx.ipv6.test", "mx2.good.test"],
+        "check --mx: the listed hosts in DNS, then those not in DNS, then the unlisted ones", dump)
+    both = mx.get("mx1.good.test", {})
+    tap(both.get("in_dns") is True and both.get("listed") is True and both.get("preference") == 10
+        and len(both.get("probes", [])) == 1 and both["probes"][0]["starttls"],
+        "check --mx: a host in DNS and in the list is probed", dump)
+    added = mx.get("mx.ipv6.test", {})
+    tap(added.get("in_dns") is False and added.get("listed") is True
+        and len(added.get("probes", [])) == 2,
+        "check --mx: a host only in the list is probed on all its addresses", dump)
+    tap("mx-not-in-dns" in codes(added)
+        and all(p["severity"] == "note" for p in added["problems"] if p["code"] == "mx-not-in-dns"),
+        "check --mx: a host only in the list gets the note mx-not-in-dns", dump)
+    retired = mx.get("mx2.good.test", {})
+    tap(retired.get("in_dns") is True and retired.get("listed") is False
+        and len(retired.get("probes", [])) == 1,
+        "check --mx: a host only in DNS is probed too (mail still goes to it)", dump)
+    tap(any(p["code"] == "mx-not-listed" and p["severity"] == "warning"
+            and "mx2.good.test" in p["message"] for p in report["problems"]),
+        "check --mx: a host only in DNS is the warning mx-not-listed",
+        json.dumps(report["problems"], indent=1, ensure_ascii=False))
+    tap(report["verdict"] == "warnings" and proc.returncode == 0,
+        "check --mx: verdict warnings, exit 0", "%s %d" % (report["verdict"], proc.returncode))
+
+    proc, _ = run("check", "--json", "--mx", "*.good.test", "good.test")
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        report = {"mx": [], "verdict": None, "problems": []}
+    tap(report["verdict"] == "ok" and len(report["mx"]) == 2
+        and all(m["listed"] and m["in_dns"] and m["probes"] for m in report["mx"]),
+        "check --mx with a wildcard probes the DNS MX hosts it matches",
+        json.dumps(report, indent=1)[:3000])
+
+    # A name without MX records: with a list, not an error that stops probing.
+    proc, _ = run("check", "--json", "--mx", "mx1.good.test", "mx2.good.test")
+    try:
+        report = json.loads(proc.stdout)
+        missing = [p for p in report["problems"] if p["code"] == "mx-missing"]
+        probed = [p for m in report["mx"] for p in m["probes"]]
+    except (ValueError, KeyError):
+        missing, probed = [], []
+    tap(len(missing) == 1 and missing[0]["severity"] == "warning" and len(probed) == 1
+        and probed[0]["starttls"],
+        "check --mx without MX records in DNS: a warning, and the list is probed", proc.stdout[:3000])
+
+    proc, _ = run("check", "--mx", "mx1.good.test")
+    tap(proc.returncode == 2, "check --mx without a domain exits 2", proc.stderr)
+    proc, _ = run("check", "--mx", "mx1.good.test", "good.test", "ipv6.test")
+    tap(proc.returncode == 2 and "--mx" in proc.stderr, "check --mx with two domains exits 2",
+        proc.stderr)
+    proc, _ = run("check", "--mx", "mx1.good.test", "--mx", "mx.ipv6.test", "good.test")
+    tap("not in DNS yet" in proc.stdout and "not in the list" in proc.stdout,
+        "check --mx text output says which host is not in DNS and which not in the list",
+        proc.stdout)
+
+    # Without --mx the JSON stays as it was: no in_dns, no listed.
+    proc, _ = run("check", "--json", "good.test")
+    try:
+        keys = set(json.loads(proc.stdout)["mx"][0])
+    except (ValueError, KeyError, IndexError):
+        keys = set()
+    tap(keys == {"host", "preference", "covered", "probes", "problems"},
+        "check without --mx: the mx objects keep their members", sorted(keys))
+
+
 def check_concurrency():
     # Eight MX hosts each behind a 2-second greeting take about as long as one.
     _, one = run("check", "--json", "mx-slow.test")
@@ -206,6 +284,7 @@ def check_concurrency():
 check_domains()
 check_text_and_exit_codes()
 check_probe()
+check_mx_list()
 check_concurrency()
 print("1..%d" % len(results))
 sys.exit(0 if all(results) else 1)

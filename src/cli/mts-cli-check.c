@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/mts-domain.h"
+#include "core/mts-mx-pattern.h"
 #include "net/mts-audit.h"
 #include "net/mts-gresolver.h"
 #include "net/mts-resolver.h"
@@ -28,7 +29,7 @@ static int run_probe (int argc, char **argv);
 
 const MtsCliCommand mts_cli_check_command = {
   "check", N_("[--json] [--dns-server IP[:PORT]] [--ca-file FILE] [--timeout SECONDS] [--port N] "
-              "[--no-probe] [--file LIST] DOMAIN…"),
+              "[--no-probe] [--mx HOST]… [--file LIST] DOMAIN…"),
   N_("Check a domain’s published MTA-STS and TLS reporting setup"),
   N_("Looks at everything a strict sending mail server would, for each DOMAIN: its MX records, "
      "a STARTTLS probe of every address of every MX host (TLS 1.2 or later, the certificate "
@@ -47,6 +48,13 @@ const MtsCliCommand mts_cli_check_command = {
      "reply, 20 s per handshake, 60 s for the policy)\n"
      "  --port N              probe the mail servers on port N instead of 25\n"
      "  --no-probe            do not connect to the mail servers (DNS and policy only)\n"
+     "  --mx HOST             probe HOST as one of the domain’s mail servers, in place of the "
+     "MX hosts found in DNS; repeat it for each host of the list the policy is made from (one "
+     "domain only). HOST may be an mx pattern such as *.mail.example.com: the MX hosts in DNS "
+     "that it matches are probed. DNS is still asked: a host in DNS but not in the list is "
+     "probed too and is a warning (mx-not-listed: the policy will not cover it), a listed "
+     "host not in DNS a note "
+     "(mx-not-in-dns: fine while you add it), and no MX records at all only a warning\n"
      "  --file LIST           also check the domains listed in LIST, one per line (# starts a "
      "comment); “-” reads them from standard input\n"
      "\n"
@@ -56,7 +64,8 @@ const MtsCliCommand mts_cli_check_command = {
      "records and the policy, then every problem with what to do about it.\n"
      "\n"
      "JSON output: {\"domain\", \"checked_at\", \"verdict\": \"ok\" | \"warnings\" | \"errors\" "
-     "| \"unreachable\", \"mx\": [{\"host\", \"preference\", \"covered\", \"probes\": [{\"host\", "
+     "| \"unreachable\", \"mx\": [{\"host\", \"preference\", \"covered\", \"in_dns\" and "
+     "\"listed\" (with --mx only), \"probes\": [{\"host\", "
      "\"address\", \"port\", \"status\", \"starttls\", \"tls_version\", \"cipher\", \"cert\": "
      "{\"subject\", \"issuer\", \"san\", \"not_after\", \"days_left\", \"trusted\", "
      "\"name_matches\"}, \"legacy_tls_accepted\", \"problems\"}], \"problems\"}], "
@@ -78,6 +87,8 @@ const MtsCliCommand mts_cli_check_command = {
      "  mx-legacy-tls           TLS 1.0 or 1.1 is still accepted (a warning)\n"
      "  mx-not-covered          an MX host matches no mx line of the policy\n"
      "  policy-mx-unused        an mx line of the policy matches no MX host (a warning)\n"
+     "  mx-not-listed           with --mx: an MX host in DNS is not in the list (a warning)\n"
+     "  mx-not-in-dns           with --mx: a host of the list is not in DNS yet (a note)\n"
      "  mx-missing, mx-no-address, mx-null, domain-not-found, dns-lookup-failed\n"
      "  sts-record-missing      no _mta-sts TXT record\n"
      "  sts-record-multiple     more than one _mta-sts record: senders then ignore them all\n"
@@ -295,7 +306,9 @@ print_audit (const MtsAuditResult *result)
       const MtsAuditMx *mx = g_ptr_array_index (result->mx, i);
 
       worst = worst_severity (mx->problems, &any);
-      if (mx->probes->len == 0)
+      if (result->mx_from_list && !mx->in_dns && mx->probes->len == 0)
+        printf ("    %s %s%s\n", mark (worst, any), mx->host, _(", not in DNS yet"));
+      else if (mx->probes->len == 0)
         printf ("    %s %s (%u)%s\n", mark (worst, any), mx->host, mx->preference,
                 mx->covered ? "" : _(", not covered by the policy"));
       for (guint j = 0; j < mx->probes->len; j++)
@@ -307,8 +320,15 @@ print_audit (const MtsAuditResult *result)
             continue;
           summary = describe_probe (probe);
           worst = worst_severity (probe->problems, &any);
-          printf ("    %s %s [%s] (%u): %s\n", mark (worst, any), mx->host, probe->address,
-                  mx->preference, summary);
+          if (result->mx_from_list && !mx->in_dns)
+            printf ("    %s %s [%s] (%s): %s\n", mark (worst, any), mx->host, probe->address,
+                    _("not in DNS yet"), summary);
+          else if (result->mx_from_list && !mx->listed)
+            printf ("    %s %s [%s] (%u, %s): %s\n", mark (worst, any), mx->host, probe->address,
+                    mx->preference, _("not in the list"), summary);
+          else
+            printf ("    %s %s [%s] (%u): %s\n", mark (worst, any), mx->host, probe->address,
+                    mx->preference, summary);
         }
     }
 
@@ -447,6 +467,8 @@ run_check (int    argc,
   g_auto(Session) session = { 0 };
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mx_args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) mx_hosts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) domains = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) mts_audit_result_free);
@@ -461,6 +483,7 @@ run_check (int    argc,
     { "--port", MTS_CLI_OPTION_UINT, &session.port, 65535 },
     { "--no-probe", MTS_CLI_OPTION_FLAG, &no_probe, 0 },
     { "--file", MTS_CLI_OPTION_STRINGS, lists, 0 },
+    { "--mx", MTS_CLI_OPTION_STRINGS, mx_args, 0 },
   };
 
   if (!_mts_cli_parse_options (self, options, G_N_ELEMENTS (options), argc, argv, positional,
@@ -493,10 +516,29 @@ run_check (int    argc,
       g_ptr_array_add (domains, ascii);
     }
 
+  /* The list is one domain's: the policy made from it names that
+   * domain's servers. */
+  if (mx_args->len > 0 && domains->len > 1)
+    return _mts_cli_usage_error (self, _("--mx lists the mail servers of one domain: check one "
+                                         "domain with it"));
+  for (guint i = 0; i < mx_args->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *pattern = NULL;
+
+      if (!mts_mx_pattern_normalize (g_ptr_array_index (mx_args, i), &pattern, &error))
+        return _mts_cli_usage_error (self, "--mx “%s”: %s",
+                                     (const char *) g_ptr_array_index (mx_args, i), error->message);
+      g_ptr_array_add (mx_hosts, pattern);
+    }
+  g_ptr_array_add (mx_hosts, NULL);
+
   if (!session_start (&session, self, &exit_code))
     return exit_code;
 
   mts_audit_options_init (&run.options);
+  if (mx_args->len > 0)
+    run.options.mx_hosts = (const char *const *) mx_hosts->pdata;
   run.options.ca_file = session.ca_file;
   run.options.probe = !no_probe;
   if (session.port != 0)

@@ -24,6 +24,8 @@ struct _MtsAudit
   MtsResolver *resolver;
   MtsAuditOptions options;
   char *ca_file;
+  /* The options' mx_hosts, normalised and owned; NULL without them. */
+  GStrv mx_hosts;
 };
 
 G_DEFINE_FINAL_TYPE (MtsAudit, mts_audit, G_TYPE_OBJECT)
@@ -195,6 +197,39 @@ start_probe (GTask        *task,
 
 /* ---- MX hosts and their addresses -------------------------------------- */
 
+static MtsAuditMx *
+add_audit_mx (MtsAuditResult *result,
+              const char     *host,
+              guint16         preference,
+              gboolean        in_dns,
+              gboolean        listed)
+{
+  MtsAuditMx *mx = g_new0 (MtsAuditMx, 1);
+
+  mx->host = g_ascii_strdown (host, -1);
+  mx->preference = preference;
+  mx->in_dns = in_dns;
+  mx->listed = listed;
+  mx->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) mts_probe_result_unref);
+  mx->problems = mts_diagnostics_new ();
+  g_ptr_array_add (result->mx, mx);
+  return mx;
+}
+
+static MtsAuditMx *
+find_audit_mx (MtsAuditResult *result,
+               const char     *host)
+{
+  for (guint i = 0; i < result->mx->len; i++)
+    {
+      MtsAuditMx *mx = g_ptr_array_index (result->mx, i);
+
+      if (g_ascii_strcasecmp (mx->host, host) == 0)
+        return mx;
+    }
+  return NULL;
+}
+
 static void
 host_lookup_free (HostLookup *lookup)
 {
@@ -215,7 +250,12 @@ host_lookup_step_done (HostLookup *lookup)
 
   if (lookup->v4->len == 0 && lookup->v6->len == 0 && !g_cancellable_is_cancelled (run->cancellable))
     {
-      if (lookup->no_such_name)
+      if (lookup->no_such_name && run->self->mx_hosts != NULL)
+        mts_diagnostics_add (lookup->mx->problems, MTS_SEVERITY_ERROR, 0, "mx-no-address", NULL,
+                             _("The mail server %s in your list does not exist in DNS. Correct "
+                               "its name, or publish an address for it."),
+                             lookup->mx->host);
+      else if (lookup->no_such_name)
         mts_diagnostics_add (lookup->mx->problems, MTS_SEVERITY_ERROR, 0, "mx-no-address", NULL,
                              _("The mail server %s named in your MX records does not exist in DNS. "
                                "Correct the MX record, or publish an address for that name."),
@@ -288,6 +328,101 @@ aaaa_done_cb (GObject      *source,
 }
 
 static void
+start_host_lookup (GTask      *task,
+                   MtsAuditMx *mx)
+{
+  Run *run = g_task_get_task_data (task);
+  HostLookup *lookup = g_new0 (HostLookup, 1);
+
+  lookup->task = g_object_ref (task);
+  lookup->mx = mx;
+  lookup->v4 = g_ptr_array_new_with_free_func (g_object_unref);
+  lookup->v6 = g_ptr_array_new_with_free_func (g_object_unref);
+  lookup->lookups_left = 2;
+  run->pending++;
+  mts_resolver_lookup_a_async (run->self->resolver, mx->host, run->cancellable, a_done_cb, lookup);
+  mts_resolver_lookup_aaaa_async (run->self->resolver, mx->host, run->cancellable, aaaa_done_cb, lookup);
+}
+
+/* With a list: a host of the MX answer that the list names had its
+ * lookups started with the audit; one that a wildcard of the list matches
+ * is probed now; any other is one the policy made from the list leaves
+ * out.  That one is probed too: senders deliver to it as long as DNS
+ * names it, and "every mail server passed" must cover it. */
+static void
+add_dns_host_to_list (GTask             *task,
+                      const MtsMxRecord *record)
+{
+  Run *run = g_task_get_task_data (task);
+  MtsAuditResult *result = run->result;
+  MtsAuditMx *mx = find_audit_mx (result, record->host);
+
+  if (mx != NULL)
+    {
+      /* The same host twice in DNS: its first record's preference, the
+       * lowest, is the one senders use first. */
+      if (!mx->in_dns)
+        mx->preference = record->preference;
+      mx->in_dns = TRUE;
+      return;
+    }
+
+  if (mts_mx_pattern_list_covers ((const char *const *) run->self->mx_hosts, record->host))
+    {
+      mx = add_audit_mx (result, record->host, record->preference, TRUE, TRUE);
+      start_host_lookup (task, mx);
+      return;
+    }
+
+  mx = add_audit_mx (result, record->host, record->preference, TRUE, FALSE);
+  start_host_lookup (task, mx);
+  mts_diagnostics_add (mx->problems, MTS_SEVERITY_WARNING, 0, "mx-not-listed", "RFC 8461 §4.1",
+                       _("%s is in DNS but not in your list of mail servers: the policy will not "
+                         "cover it, and senders in enforce mode will refuse to deliver to it. Add "
+                         "it to the list, or remove its MX record if you are retiring it."),
+                       mx->host);
+}
+
+/* The notes for the list's hosts that DNS does not name (@dns_answered:
+ * FALSE when the domain has no MX records at all). */
+static void
+compare_list_with_dns (Run      *run,
+                       gboolean  dns_answered)
+{
+  MtsAuditResult *result = run->result;
+
+  for (guint i = 0; run->self->mx_hosts[i] != NULL; i++)
+    {
+      const char *entry = run->self->mx_hosts[i];
+      gboolean matched = FALSE;
+
+      if (!mts_mx_pattern_is_wildcard (entry))
+        {
+          MtsAuditMx *mx = find_audit_mx (result, entry);
+
+          if (mx != NULL && !mx->in_dns)
+            mts_diagnostics_add (mx->problems, MTS_SEVERITY_NOTE, 0, "mx-not-in-dns", NULL,
+                                 _("%s is not in your MX records yet: fine if you are adding it. "
+                                   "Publish its MX record once it works."),
+                                 mx->host);
+          continue;
+        }
+
+      for (guint j = 0; dns_answered && j < result->mx->len && !matched; j++)
+        {
+          MtsAuditMx *mx = g_ptr_array_index (result->mx, j);
+
+          matched = mx->in_dns && mts_mx_pattern_matches (entry, mx->host);
+        }
+      if (!matched)
+        mts_diagnostics_add (result->problems, MTS_SEVERITY_NOTE, 0, "mx-not-in-dns", NULL,
+                             _("No MX record names a host that matches %s yet: fine if you are "
+                               "adding one."),
+                             entry);
+    }
+}
+
+static void
 mx_done_cb (GObject      *source,
             GAsyncResult *res,
             gpointer      user_data)
@@ -307,6 +442,13 @@ mx_done_cb (GObject      *source,
         mts_diagnostics_add (result->problems, MTS_SEVERITY_ERROR, 0, "domain-not-found", NULL,
                              _("%s does not exist in DNS. Check the spelling of the domain."),
                              result->domain);
+      else if (g_error_matches (error, MTS_RESOLVER_ERROR, MTS_RESOLVER_ERROR_NO_DATA) &&
+               run->self->mx_hosts != NULL)
+        mts_diagnostics_add (result->problems, MTS_SEVERITY_WARNING, 0, "mx-missing", "RFC 8461 §4",
+                             _("%s has no MX records yet, so no mail reaches the servers in your "
+                               "list. They were checked all the same: publish their MX records "
+                               "before the policy."),
+                             result->domain);
       else if (g_error_matches (error, MTS_RESOLVER_ERROR, MTS_RESOLVER_ERROR_NO_DATA))
         mts_diagnostics_add (result->problems, MTS_SEVERITY_ERROR, 0, "mx-missing", "RFC 8461 §4",
                              _("%s has no MX records. MTA-STS protects mail to the servers named in "
@@ -319,6 +461,10 @@ mx_done_cb (GObject      *source,
                                _("The mail servers of %s could not be looked up: %s"),
                                result->domain, error->message);
         }
+      /* Without an answer nothing can be said about the list; with "no
+       * MX", every host of it is one being added. */
+      if (run->self->mx_hosts != NULL && is_absent (error))
+        compare_list_with_dns (run, FALSE);
       emit_step (run, MTS_AUDIT_STEP_MX, result->domain, MTS_AUDIT_STEP_FAILED);
       run_op_done (task);
       return;
@@ -328,7 +474,6 @@ mx_done_cb (GObject      *source,
     {
       const MtsMxRecord *record = g_ptr_array_index (records, i);
       MtsAuditMx *mx;
-      HostLookup *lookup;
 
       /* RFC 7505: a lone MX "." says the domain takes no mail at all. */
       if (record->host[0] == '\0')
@@ -340,24 +485,18 @@ mx_done_cb (GObject      *source,
           continue;
         }
 
-      mx = g_new0 (MtsAuditMx, 1);
-      mx->host = g_ascii_strdown (record->host, -1);
-      mx->preference = record->preference;
-      mx->probes = g_ptr_array_new_with_free_func ((GDestroyNotify) mts_probe_result_unref);
-      mx->problems = mts_diagnostics_new ();
-      g_ptr_array_add (result->mx, mx);
+      if (run->self->mx_hosts != NULL)
+        {
+          add_dns_host_to_list (task, record);
+          continue;
+        }
 
-      lookup = g_new0 (HostLookup, 1);
-      lookup->task = g_object_ref (task);
-      lookup->mx = mx;
-      lookup->v4 = g_ptr_array_new_with_free_func (g_object_unref);
-      lookup->v6 = g_ptr_array_new_with_free_func (g_object_unref);
-      lookup->lookups_left = 2;
-      run->pending++;
-      mts_resolver_lookup_a_async (run->self->resolver, mx->host, run->cancellable, a_done_cb, lookup);
-      mts_resolver_lookup_aaaa_async (run->self->resolver, mx->host, run->cancellable, aaaa_done_cb, lookup);
+      mx = add_audit_mx (result, record->host, record->preference, TRUE, TRUE);
+      start_host_lookup (task, mx);
     }
 
+  if (run->self->mx_hosts != NULL)
+    compare_list_with_dns (run, TRUE);
   emit_step (run, MTS_AUDIT_STEP_MX, result->domain, MTS_AUDIT_STEP_DONE);
   run_op_done (task);
 }
@@ -614,11 +753,14 @@ check_coverage (MtsAuditResult *result)
       g_ptr_array_add (policy->mx, NULL);
       mx->covered = mts_mx_pattern_list_covers ((const char *const *) policy->mx->pdata, mx->host);
       g_ptr_array_remove_index (policy->mx, policy->mx->len - 1);
-      g_ptr_array_add (hosts, mx->host);
+      /* The published policy is judged against what DNS says, not
+       * against hosts still being added. */
+      if (mx->in_dns)
+        g_ptr_array_add (hosts, mx->host);
     }
   g_ptr_array_add (hosts, NULL);
 
-  if (result->mx->len > 0)
+  if (hosts->len > 1)
     mts_policy_check_mx (policy, (const char *const *) hosts->pdata, result->problems);
   check_mode_effects (result, policy);
 }
@@ -702,6 +844,24 @@ decide_verdict (MtsAuditResult *result,
   return warnings ? MTS_AUDIT_VERDICT_WARNINGS : MTS_AUDIT_VERDICT_OK;
 }
 
+/* The order of MtsAuditResult.mx with a list; g_ptr_array_sort() is
+ * stable, so hosts not in DNS keep the list's order. */
+static int
+compare_listed_mx (gconstpointer a,
+                   gconstpointer b)
+{
+  const MtsAuditMx *x = *(MtsAuditMx *const *) a;
+  const MtsAuditMx *y = *(MtsAuditMx *const *) b;
+  int group_x = !x->listed ? 2 : x->in_dns ? 0 : 1;
+  int group_y = !y->listed ? 2 : y->in_dns ? 0 : 1;
+
+  if (group_x != group_y)
+    return group_x - group_y;
+  if (group_x == 1)
+    return 0;
+  return (int) x->preference - (int) y->preference;
+}
+
 static void
 run_op_done (GTask *task)
 {
@@ -714,6 +874,8 @@ run_op_done (GTask *task)
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  if (run->result->mx_from_list)
+    g_ptr_array_sort (run->result->mx, compare_listed_mx);
   check_coverage (run->result);
   collect_problems (run->result);
   run->result->verdict = decide_verdict (run->result, run->dns_failed);
@@ -760,6 +922,26 @@ mts_audit_new (MtsResolver           *resolver,
   self->options.ca_file = self->ca_file;
   self->options.probe_options.ca_file = self->ca_file;
   self->options.probe_options.helo_name = NULL;
+  if (self->options.mx_hosts != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      for (gsize i = 0; self->options.mx_hosts[i] != NULL; i++)
+        {
+          g_autofree char *pattern = NULL;
+
+          /* As the policy will hold it: lower case, no final dot. */
+          if (!mts_mx_pattern_normalize (self->options.mx_hosts[i], &pattern, NULL))
+            pattern = g_ascii_strdown (self->options.mx_hosts[i], -1);
+          if (pattern[0] == '\0' || g_hash_table_contains (seen, pattern))
+            continue;
+          g_strv_builder_add (builder, pattern);
+          g_hash_table_add (seen, g_steal_pointer (&pattern));
+        }
+      self->mx_hosts = g_strv_builder_end (builder);
+    }
+  self->options.mx_hosts = (const char *const *) self->mx_hosts;
   return self;
 }
 
@@ -810,6 +992,13 @@ mts_audit_run_async (MtsAudit            *self,
   /* One count for this function itself, so that an operation completing
    * at once cannot finish the audit before the others have started. */
   run->pending = 1;
+
+  /* The listed hosts do not wait for the MX answer: their address lookups
+   * and probes start now, side by side with it. */
+  run->result->mx_from_list = self->mx_hosts != NULL;
+  for (guint i = 0; self->mx_hosts != NULL && self->mx_hosts[i] != NULL; i++)
+    if (!mts_mx_pattern_is_wildcard (self->mx_hosts[i]))
+      start_host_lookup (task, add_audit_mx (run->result, self->mx_hosts[i], 0, FALSE, TRUE));
 
   run->pending++;
   emit_step (run, MTS_AUDIT_STEP_MX, domain, MTS_AUDIT_STEP_RUNNING);
@@ -980,6 +1169,14 @@ mts_audit_result_to_json (const MtsAuditResult *result,
       json_builder_add_int_value (builder, mx->preference);
       json_builder_set_member_name (builder, "covered");
       json_builder_add_boolean_value (builder, mx->covered);
+      /* Only with a list, so that the output without one stays as it was. */
+      if (result->mx_from_list)
+        {
+          json_builder_set_member_name (builder, "in_dns");
+          json_builder_add_boolean_value (builder, mx->in_dns);
+          json_builder_set_member_name (builder, "listed");
+          json_builder_add_boolean_value (builder, mx->listed);
+        }
       json_builder_set_member_name (builder, "probes");
       json_builder_begin_array (builder);
       for (guint j = 0; j < mx->probes->len; j++)
@@ -1023,6 +1220,7 @@ mts_audit_finalize (GObject *object)
 
   g_clear_object (&self->resolver);
   g_free (self->ca_file);
+  g_strfreev (self->mx_hosts);
 
   G_OBJECT_CLASS (mts_audit_parent_class)->finalize (object);
 }

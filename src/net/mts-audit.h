@@ -40,6 +40,13 @@ typedef struct
   /* Per-step limits of the probes, and the policy fetch's limit. */
   MtsProbeOptions probe_options;
   guint fetch_timeout_seconds;
+  /* Probe these hosts (the admin's list, NULL-terminated) instead of only
+   * the DNS MX hosts; NULL: the DNS MX hosts.  An entry may be a policy
+   * pattern: a wildcard ("*.example.net") is not probed itself, the DNS MX
+   * hosts it matches are.  DNS is still asked, to say which hosts of the
+   * list are not in DNS yet and which DNS hosts the list leaves out (those
+   * are probed too: mail still goes to them). */
+  const char *const *mx_hosts;
 } MtsAuditOptions;
 
 typedef enum
@@ -77,6 +84,11 @@ typedef struct
   GPtrArray *probes;
   /* MtsDiagnostic: address lookup failures and host-level findings. */
   GPtrArray *problems;
+  /* Named by the domain's MX records (always TRUE without mx_hosts). */
+  gboolean in_dns;
+  /* In the mx_hosts list, or matched by one of its wildcards (always
+   * TRUE without mx_hosts).  Every host is probed, listed or not. */
+  gboolean listed;
 } MtsAuditMx;
 
 typedef struct
@@ -85,8 +97,12 @@ typedef struct
   GDateTime *started;
   MtsAuditVerdict verdict;
 
-  /* MtsAuditMx, by preference.  Empty when the domain has no MX. */
+  /* MtsAuditMx, by preference.  Empty when the domain has no MX.  With
+   * mx_hosts: the listed hosts found in DNS by preference, then those not
+   * in DNS in list order, then the DNS hosts left out of the list. */
   GPtrArray *mx;
+  /* The audit probed the mx_hosts list rather than the DNS MX hosts. */
+  gboolean mx_from_list;
 
   /* The TXT records found at _mta-sts (each record's strings joined), and
    * the one valid record, or NULL. */
