@@ -988,6 +988,111 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+wait_saved (void)
+{
+  settle ();
+}
+
+/* A removal takes weeks: the switch is in the project file, so a new
+ * window (as after a restart) shows it with Continue, and the dialog goes
+ * on at the same new id and step; Cancel Switch asks first once the new
+ * policy is in use, then forgets it in the file too. */
+static void
+test_switch_survives (void)
+{
+  MtsPromotionDialog *dialog;
+  AdwMessageDialog *confirm;
+  g_autofree char *new_id = NULL;
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+  g_autoptr(MtsProject) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  const MtsPromotion *promotion;
+  const MtsProjectSwitch *pending;
+  MtsWindow *old_window = window;
+
+  write_project ("persist.test", MTS_PROJECT_STATE_ENFORCE, MTS_POLICY_MODE_ENFORCE);
+  open_domain ("persist.test");
+  click (_mts_readiness_view_get_button (readiness_view (), "remove"));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  new_id = g_strdup (_mts_promotion_dialog_get_promotion (dialog)->id);
+  /* A check sees the new policy file: the project uses it now. */
+  set_audit (project (), TRUE, "none", 86400, OLD_ID);
+  _mts_promotion_dialog_update (dialog);
+  settle ();
+  g_assert_true (_mts_promotion_dialog_is_applied (dialog));
+  g_assert_true (step_done (dialog, "verify-policy"));
+  g_assert_false (step_done (dialog, "verify-record"));
+  close_dialog (dialog);
+  wait_saved ();
+
+  /* Saved as it is. */
+  saved = mts_project_store_open (store, "persist.test", &error);
+  g_assert_no_error (error);
+  pending = mts_project_get_pending_switch (saved);
+  g_assert_nonnull (pending);
+  g_assert_cmpstr (pending->kind, ==, "remove");
+  g_assert_cmpstr (pending->new_id, ==, new_id);
+  g_assert_true (pending->applied);
+  g_assert_true (g_strv_contains ((const char *const *) pending->done_steps, "verify-policy"));
+  g_clear_object (&saved);
+
+  /* Quit, and start again on the same data folder. */
+  g_object_ref (old_window);
+  gtk_window_destroy (GTK_WINDOW (old_window));
+  mts_ui_test_drain ();
+  g_assert_finalize_object (old_window);
+  window = mts_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window, "the new window to be shown");
+  resize (GTK_WIDGET (window), 1280, 800);
+  g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
+  g_assert_no_error (error);
+  open_domain ("persist.test");
+
+  g_assert_true (button_enabled ("continue"));
+  g_assert_false (button_enabled ("remove"));
+  click (_mts_readiness_view_get_button (readiness_view (), "continue"));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  promotion = _mts_promotion_dialog_get_promotion (dialog);
+  g_assert_cmpint (promotion->kind, ==, MTS_PROMOTION_REMOVE);
+  g_assert_cmpstr (promotion->id, ==, new_id);
+  g_assert_true (_mts_promotion_dialog_is_applied (dialog));
+  g_assert_true (step_done (dialog, "verify-policy"));
+  g_assert_false (step_done (dialog, "verify-record"));
+  /* The next step is the one to do: check the new id. */
+  g_assert_true (gtk_widget_get_sensitive (step_verify_button (dialog, "verify-record")));
+  g_assert_false (gtk_widget_get_sensitive (step_verify_button (dialog, "remove")));
+  shoot (GTK_WIDGET (dialog), "promotion-resumed", GTK_WIDGET (_mts_promotion_dialog_get_steps (dialog)));
+
+  /* Cancel: the new policy is in use, so it asks; Keep changes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "promotion.cancel", NULL));
+  settle ();
+  confirm = find_message_dialog ();
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "keep");
+  settle ();
+  g_assert_nonnull (mts_project_get_pending_switch (project ()));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "promotion.cancel", NULL));
+  settle ();
+  confirm = find_message_dialog ();
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "cancel-switch");
+  settle ();
+  g_assert_null (find_dialog ());
+  g_assert_null (mts_project_get_pending_switch (project ()));
+  g_assert_false (button_enabled ("continue"));
+  wait_saved ();
+  saved = mts_project_store_open (store, "persist.test", &error);
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (saved));
+  /* What was applied stays. */
+  g_assert_cmpint (mts_project_get_mode (saved), ==, MTS_POLICY_MODE_NONE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1026,6 +1131,7 @@ main (int    argc,
       g_test_add_func ("/mts/progress-ui/promote-enforce", test_promote_enforce);
       g_test_add_func ("/mts/progress-ui/confirm-not-ready", test_confirm_not_ready);
       g_test_add_func ("/mts/progress-ui/remove", test_remove);
+      g_test_add_func ("/mts/progress-ui/switch-survives", test_switch_survives);
       g_test_add_func ("/mts/progress-ui/id-unpublished", test_id_unpublished);
       g_test_add_func ("/mts/progress-ui/timeline", test_timeline);
       g_test_add_func ("/mts/progress-ui/preferences", test_preferences);

@@ -1335,6 +1335,205 @@ test_merge_settings (Fixture       *fixture,
   g_assert_cmpuint (count_of (counts, "step"), ==, 0);
 }
 
+/* The pending switch ---------------------------------------------------- */
+
+static MtsProjectSwitch *
+make_switch (const char *kind,
+             const char *new_id,
+             GDateTime  *started)
+{
+  MtsProjectSwitch *pending = g_new0 (MtsProjectSwitch, 1);
+  const char *done[] = { "publish-policy", NULL };
+
+  pending->kind = g_strdup (kind);
+  pending->started = g_date_time_ref (started);
+  pending->previous_id = g_strdup ("20200101T000000");
+  pending->new_id = g_strdup (new_id);
+  pending->mode = g_str_equal (kind, "remove") ? MTS_POLICY_MODE_NONE : MTS_POLICY_MODE_ENFORCE;
+  pending->max_age = 604800;
+  pending->old_max_age = 86400;
+  if (g_str_equal (kind, "remove"))
+    pending->wait_until = g_date_time_add_days (started, 1);
+  pending->done_steps = g_strdupv ((char **) done);
+  return pending;
+}
+
+static void
+assert_switch (const MtsProjectSwitch *actual,
+               const MtsProjectSwitch *expected)
+{
+  g_assert_nonnull (actual);
+  g_assert_cmpstr (actual->kind, ==, expected->kind);
+  g_assert_true (g_date_time_equal (actual->started, expected->started));
+  g_assert_cmpstr (actual->previous_id, ==, expected->previous_id);
+  g_assert_cmpstr (actual->new_id, ==, expected->new_id);
+  g_assert_cmpint (actual->mode, ==, expected->mode);
+  g_assert_cmpuint (actual->max_age, ==, expected->max_age);
+  g_assert_cmpuint (actual->old_max_age, ==, expected->old_max_age);
+  g_assert_true ((actual->wait_until == NULL) == (expected->wait_until == NULL));
+  if (actual->wait_until != NULL)
+    g_assert_true (g_date_time_equal (actual->wait_until, expected->wait_until));
+  g_assert_cmpint (actual->applied, ==, expected->applied);
+  g_assert_cmpstrv (actual->done_steps, expected->done_steps);
+}
+
+/* Saved, read again whole, and cleared. */
+static void
+test_switch_round_trip (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) project = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(MtsProject) cleared = NULL;
+  g_autoptr(GDateTime) started = date (7, 1, 0);
+  g_autoptr(MtsProjectSwitch) pending = make_switch ("remove", "20200701T103000", started);
+  g_autofree char *text = NULL;
+
+  project = mts_project_store_create (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (project));
+  pending->applied = TRUE;
+  mts_project_set_pending_switch (project, pending);
+  assert_switch (mts_project_get_pending_switch (project), pending);
+  g_assert_true (mts_project_store_save (fixture->store, project, &error));
+  g_assert_no_error (error);
+
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  assert_switch (mts_project_get_pending_switch (loaded), pending);
+  text = mts_project_to_data (loaded, NULL);
+  g_assert_nonnull (strstr (text, "\"pending_switch\""));
+  g_assert_nonnull (strstr (text, "\"wait_until\" : \"2020-07-02T10:30:00Z\""));
+
+  mts_project_set_pending_switch (loaded, NULL);
+  g_assert_true (mts_project_store_save (fixture->store, loaded, &error));
+  g_assert_no_error (error);
+  cleared = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (cleared));
+}
+
+/* A file from before the field loads as before: no switch under way; and
+ * a damaged field is refused like any other. */
+static void
+test_switch_old_file (void)
+{
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = mts_project_to_data (project, NULL);
+  g_autoptr(JsonNode) root = json_from (text);
+  g_autofree char *old = NULL;
+  g_autofree char *bad = NULL;
+
+  g_assert_true (json_object_has_member (json_node_get_object (root), "pending_switch"));
+  json_object_remove_member (json_node_get_object (root), "pending_switch");
+  old = json_to_string (root, TRUE);
+  g_assert_null (strstr (old, "pending_switch"));
+  loaded = mts_project_load_from_data (old, strlen (old), &error);
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (loaded));
+  g_clear_object (&loaded);
+
+  json_object_set_string_member (json_node_get_object (root), "pending_switch", "enforce");
+  bad = json_to_string (root, TRUE);
+  loaded = mts_project_load_from_data (bad, strlen (bad), &error);
+  g_assert_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_CORRUPT);
+  g_assert_null (loaded);
+}
+
+/* Two writers: the same switch further on both sides unites its steps;
+ * one that ended it while the other went on ends it; a new switch after
+ * the end goes on. */
+static void
+test_switch_merge (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) created = NULL;
+  g_autoptr(MtsProject) a = NULL;
+  g_autoptr(MtsProject) b = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(GDateTime) started = date (7, 1, 0);
+  g_autoptr(GDateTime) later = date (7, 3, 0);
+  g_autoptr(MtsProjectSwitch) pending = make_switch ("enforce", "20200701T103000", started);
+  g_autoptr(MtsProjectSwitch) further_a = NULL;
+  g_autoptr(MtsProjectSwitch) further_b = NULL;
+  g_autoptr(MtsProjectSwitch) other = make_switch ("testing", "20200703T103000", later);
+  const char *done_a[] = { "publish-policy", "verify-policy", NULL };
+  const char *done_b[] = { "publish-policy", "publish-record", NULL };
+  const char *united[] = { "publish-policy", "verify-policy", "publish-record", NULL };
+  const char *all_but_wait[] = { "publish-policy", "verify-policy", "publish-record", "verify-record",
+                                 NULL };
+
+  created = mts_project_store_create (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  mts_project_set_pending_switch (created, pending);
+  g_assert_true (mts_project_store_save (fixture->store, created, &error));
+  g_assert_no_error (error);
+  a = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  b = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+
+  /* Both go on with the same switch. */
+  further_a = mts_project_switch_copy (pending);
+  g_strfreev (further_a->done_steps);
+  further_a->done_steps = g_strdupv ((char **) done_a);
+  further_a->applied = TRUE;
+  further_b = mts_project_switch_copy (pending);
+  g_strfreev (further_b->done_steps);
+  further_b->done_steps = g_strdupv ((char **) done_b);
+  mts_project_set_pending_switch (a, further_a);
+  mts_project_set_pending_switch (b, further_b);
+  g_assert_true (mts_project_store_save (fixture->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (mts_project_store_save (fixture->store, b, &error));
+  g_assert_no_error (error);
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      const MtsProjectSwitch *merged = mts_project_get_pending_switch (i == 0 ? b : loaded);
+
+      g_assert_nonnull (merged);
+      g_assert_cmpstr (merged->new_id, ==, "20200701T103000");
+      g_assert_true (merged->applied);
+      g_assert_cmpstrv (merged->done_steps, united);
+    }
+  g_clear_object (&loaded);
+
+  /* a finishes it while b, not knowing, goes on with it. */
+  mts_project_set_pending_switch (a, NULL);
+  g_strfreev (further_b->done_steps);
+  further_b->done_steps = g_strdupv ((char **) all_but_wait);
+  further_b->applied = TRUE;
+  mts_project_set_pending_switch (b, further_b);
+  g_assert_true (mts_project_store_save (fixture->store, a, &error));
+  g_assert_no_error (error);
+  g_assert_true (mts_project_store_save (fixture->store, b, &error));
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (b));
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_null (mts_project_get_pending_switch (loaded));
+  g_clear_object (&loaded);
+
+  /* b begins another one: it survives a save by a, which changed
+   * something else. */
+  mts_project_set_pending_switch (b, other);
+  mts_project_set_step (a, "policy");
+  g_assert_true (mts_project_store_save (fixture->store, b, &error));
+  g_assert_no_error (error);
+  g_assert_true (mts_project_store_save (fixture->store, a, &error));
+  g_assert_no_error (error);
+  assert_switch (mts_project_get_pending_switch (a), other);
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  assert_switch (mts_project_get_pending_switch (loaded), other);
+}
+
 /* Both changed the same setting differently: nothing is written, nothing
  * in memory changes, and the message names the setting. */
 static void
@@ -1877,6 +2076,9 @@ main (int   argc,
   ADD ("/mts/project/merge-append", test_merge_append);
   ADD ("/mts/project/merge-settings", test_merge_settings);
   ADD ("/mts/project/merge-conflict", test_merge_conflict);
+  ADD ("/mts/project/switch/round-trip", test_switch_round_trip);
+  g_test_add_func ("/mts/project/switch/old-file", test_switch_old_file);
+  ADD ("/mts/project/switch/merge", test_switch_merge);
   ADD ("/mts/project/two-processes", test_two_processes);
   ADD ("/mts/project/read-only", test_read_only);
   ADD ("/mts/project/full-disk/rlimit", test_full_disk_rlimit);

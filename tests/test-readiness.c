@@ -575,6 +575,79 @@ test_promote_back_and_remove (void)
   }
 }
 
+/* A removal saved in the project and taken up again (after a restart): the
+ * same policy, id, dates and steps; the wait is done only once the clock
+ * has passed wait_until, even when the file says it is done. */
+static void
+test_switch_resume (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsPromotion) removal = NULL;
+  g_autoptr(MtsPromotion) resumed = NULL;
+  g_autoptr(MtsPromotion) resumed_later = NULL;
+  g_autoptr(MtsProjectSwitch) saved = NULL;
+  g_autoptr(MtsProject) reloaded = NULL;
+  g_autoptr(GDateTime) before = NULL;
+  g_autoptr(GDateTime) after = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+  MtsPromotionKind kind;
+
+  g_assert_null (mts_promotion_new_from_switch (project, now, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  mts_project_set_max_age (project, 1209600);
+  removal = mts_promotion_new (project, MTS_PROMOTION_REMOVE, now, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)   /* up to the wait, which the file claims too */
+    ((MtsPromotionStep *) removal->steps->pdata[i])->done = TRUE;
+  saved = mts_promotion_to_switch (removal, TRUE);
+  g_assert_cmpstr (saved->kind, ==, "remove");
+  g_assert_cmpstr (saved->new_id, ==, removal->id);
+  g_assert_cmpuint (g_strv_length (saved->done_steps), ==, 5);
+  g_assert_true (mts_promotion_kind_from_string ("testing", &kind));
+  g_assert_cmpint (kind, ==, MTS_PROMOTION_TESTING);
+  g_assert_cmpstr (mts_promotion_kind_to_string (MTS_PROMOTION_ENFORCE), ==, "enforce");
+  mts_project_set_pending_switch (project, saved);
+  mts_promotion_apply (removal, project, now);
+
+  /* Through the file, as after a restart. */
+  data = mts_project_to_data (project, &length);
+  reloaded = mts_project_load_from_data (data, length, &error);
+  g_assert_no_error (error);
+
+  before = g_date_time_add_days (now, 13);
+  resumed = mts_promotion_new_from_switch (reloaded, before, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (resumed->kind, ==, MTS_PROMOTION_REMOVE);
+  g_assert_cmpstr (resumed->id, ==, removal->id);
+  g_assert_cmpstr (resumed->previous_id, ==, removal->previous_id);
+  g_assert_cmpstr (resumed->record, ==, removal->record);
+  g_assert_cmpstr (resumed->policy_text, ==, removal->policy_text);
+  g_assert_cmpuint (resumed->old_max_age, ==, 1209600);
+  g_assert_true (g_date_time_equal (resumed->wait_until, removal->wait_until));
+  g_assert_true (g_date_time_equal (resumed->started, now));
+  g_assert_cmpuint (resumed->steps->len, ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      const MtsPromotionStep *step = resumed->steps->pdata[i];
+
+      g_assert_cmpstr (step->title, ==, ((MtsPromotionStep *) removal->steps->pdata[i])->title);
+      g_assert_cmpstr (step->detail, ==, ((MtsPromotionStep *) removal->steps->pdata[i])->detail);
+      /* The wait is not over: the clock says so, not the file. */
+      g_assert_cmpint (step->done, ==, i < 4);
+    }
+
+  after = g_date_time_add_days (now, 14);
+  resumed_later = mts_promotion_new_from_switch (reloaded, after, &error);
+  g_assert_no_error (error);
+  g_assert_true (((MtsPromotionStep *) resumed_later->steps->pdata[4])->done);
+  g_assert_false (((MtsPromotionStep *) resumed_later->steps->pdata[5])->done);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -589,6 +662,7 @@ main (int    argc,
   g_test_add_func ("/mts/readiness/thresholds", test_thresholds);
   g_test_add_func ("/mts/readiness/promote-enforce", test_promote_enforce);
   g_test_add_func ("/mts/readiness/back-and-remove", test_promote_back_and_remove);
+  g_test_add_func ("/mts/readiness/switch-resume", test_switch_resume);
 
   return g_test_run ();
 }

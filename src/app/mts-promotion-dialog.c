@@ -10,11 +10,13 @@
  * file served: from then on the new policy is what is published, and the
  * next check must see the new id.  The window saves the project.
  *
- * The project file has no place for a switch under way, so the switch is
- * kept with the open project (as object data) while the window has it:
- * closing the dialog and opening it again goes on where it was.  After a
- * restart an applied switch is finished from the Publish step, whose
- * Verify publication sees the new id published.
+ * A switch takes hours to weeks (DNS TTLs; a removal waits out the old
+ * max_age), so it is kept in the project file (mts_project_set_pending_switch())
+ * from the moment the dialog first opens until it is finished or cancelled:
+ * after a restart the Progress step offers Continue, and the dialog goes on
+ * at the step where it was.  The prepared promotion (texts, steps) is kept
+ * with the open project as object data, and made again from the file when
+ * the file's switch is another one (a restart, or another writer's).
  */
 #include "config.h"
 
@@ -53,6 +55,52 @@ pending_unref (Pending *pending)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_unref)
 
+/* The switch under way for @project as the file has it, prepared; NULL
+ * when none is. */
+static Pending *
+pending_for (MtsProject *project)
+{
+  const MtsProjectSwitch *saved = mts_project_get_pending_switch (project);
+  Pending *pending = g_object_get_data (G_OBJECT (project), PENDING_KEY);
+  MtsPromotion *promotion;
+
+  if (saved == NULL)
+    {
+      if (pending != NULL)
+        g_object_set_data (G_OBJECT (project), PENDING_KEY, NULL);
+      return NULL;
+    }
+  if (pending != NULL && g_str_equal (pending->promotion->id, saved->new_id))
+    {
+      /* Another writer may have gone further. */
+      pending->applied = pending->applied || saved->applied;
+      return pending;
+    }
+  promotion = mts_promotion_new_from_switch (project, NULL, NULL);
+  if (promotion == NULL)
+    return NULL;
+  pending = g_rc_box_new0 (Pending);
+  pending->promotion = promotion;
+  pending->applied = saved->applied;
+  g_object_set_data_full (G_OBJECT (project), PENDING_KEY, pending, (GDestroyNotify) pending_unref);
+  return pending;
+}
+
+/* Into the project, saved by the window. */
+static void
+persist (MtsProject *project,
+         Pending    *pending,
+         MtsWindow  *window)
+{
+  g_autoptr(MtsProjectSwitch) saved = NULL;
+
+  if (pending != NULL)
+    saved = mts_promotion_to_switch (pending->promotion, pending->applied);
+  mts_project_set_pending_switch (project, saved);
+  if (window != NULL)
+    _mts_window_project_changed (GTK_WIDGET (window));
+}
+
 struct _MtsPromotionDialog
 {
   AdwWindow parent_instance;
@@ -69,6 +117,7 @@ struct _MtsPromotionDialog
   GtkSpinner *spinner;
   GtkLabel *status_label;
   GtkButton *stop_button;
+  GtkButton *cancel_button;
 
   MtsProject *project;
   Pending *pending;
@@ -110,7 +159,7 @@ mts_promotion_dialog_get_pending (MtsProject *project)
 
   g_return_val_if_fail (MTS_IS_PROJECT (project), NULL);
 
-  pending = g_object_get_data (G_OBJECT (project), PENDING_KEY);
+  pending = pending_for (project);
   return pending != NULL ? pending->promotion : NULL;
 }
 
@@ -375,11 +424,18 @@ update (MtsPromotionDialog *self,
           break;
         }
       set_status (self, done, "success");
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
       /* Finished: nothing is left to come back to. */
       if (g_object_get_data (G_OBJECT (self->project), PENDING_KEY) == self->pending)
-        g_object_set_data (G_OBJECT (self->project), PENDING_KEY, NULL);
+        {
+          g_object_set_data (G_OBJECT (self->project), PENDING_KEY, NULL);
+          persist (self->project, NULL, self->window);
+        }
+      return;
     }
-  else if (!after_check)
+  if (after_check && g_object_get_data (G_OBJECT (self->project), PENDING_KEY) == self->pending)
+    persist (self->project, self->pending, self->window);
+  if (!after_check)
     return;
   else if (self->pending->applied && !was_applied)
     {
@@ -480,6 +536,72 @@ stop_action (GtkWidget  *widget,
     g_cancellable_cancel (self->cancellable);
 }
 
+static gboolean
+destroy_idle (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_switch (MtsPromotionDialog *self)
+{
+  if (g_object_get_data (G_OBJECT (self->project), PENDING_KEY) == self->pending)
+    {
+      g_object_set_data (G_OBJECT (self->project), PENDING_KEY, NULL);
+      persist (self->project, NULL, self->window);
+    }
+  /* Not while the confirmation, which this window holds, is answering. */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle, g_object_ref (self), g_object_unref);
+}
+
+static void
+cancel_response_cb (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    MtsPromotionDialog *self)
+{
+  if (g_str_equal (response, "cancel-switch"))
+    cancel_switch (self);
+}
+
+/* Forgetting a switch before anything changed is harmless; once the
+ * project uses the new policy, the user is told what stays as it is. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MtsPromotionDialog *self = MTS_PROMOTION_DIALOG (widget);
+  GtkWidget *dialog;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (!self->pending->applied)
+    {
+      cancel_switch (self);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cancel the Switch?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The project already uses the new policy (mode %s, id %s), "
+                                    "and it stays so. Only the remaining steps are forgotten: "
+                                    "publish and check the id yourself from the Publish step."),
+                                  mts_policy_mode_to_string (self->pending->promotion->policy->mode),
+                                  self->pending->promotion->id);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    /* Translators: keeps the switch under way. */
+                                    "keep", _("_Keep Switch"),
+                                    "cancel-switch", _("_Cancel Switch"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-switch",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* The copy rows and the Copy button activate "win.copy", as on the
  * Publish step; here the toast shows in this window. */
 static void
@@ -551,9 +673,11 @@ mts_promotion_dialog_class_init (MtsPromotionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsPromotionDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, MtsPromotionDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, MtsPromotionDialog, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsPromotionDialog, cancel_button);
 
   gtk_widget_class_install_action (widget_class, "win.copy", "(ss)", copy_action);
   gtk_widget_class_install_action (widget_class, "promotion.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "promotion.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -571,8 +695,9 @@ mts_promotion_dialog_init (MtsPromotionDialog *self)
  * mts_promotion_dialog_new:
  * @parent: the wizard's window
  *
- * Opens the switch of @kind for @project: the one begun before, if it is
- * of the same kind, or a new one.
+ * Opens the switch of @kind for @project: the one begun before (also in an
+ * earlier run: it is kept in the project file), if it is of the same kind,
+ * or a new one, which is saved with the project at once.
  *
  * Returns: (transfer none): the dialog (GTK keeps its windows), or %NULL
  *   when the switch cannot be prepared (no mail servers for the policy)
@@ -588,7 +713,7 @@ mts_promotion_dialog_new (GtkWindow         *parent,
 
   g_return_val_if_fail (MTS_IS_PROJECT (project), NULL);
 
-  pending = g_object_get_data (G_OBJECT (project), PENDING_KEY);
+  pending = pending_for (project);
   if (pending == NULL || pending->promotion->kind != kind)
     {
       MtsPromotion *promotion = mts_promotion_new (project, kind, NULL, error);
@@ -598,6 +723,7 @@ mts_promotion_dialog_new (GtkWindow         *parent,
       pending = g_rc_box_new0 (Pending);
       pending->promotion = promotion;
       g_object_set_data_full (G_OBJECT (project), PENDING_KEY, pending, (GDestroyNotify) pending_unref);
+      persist (project, pending, MTS_IS_WINDOW (parent) ? MTS_WINDOW (parent) : NULL);
     }
 
   self = g_object_new (MTS_TYPE_PROMOTION_DIALOG, "transient-for", parent, NULL);

@@ -30,15 +30,102 @@ const MtsCliCommand mts_cli_status_command = {
      "  --json      print one JSON object instead of text\n"
      "\n"
      "Output: one line per item, “[met]”, “[not met]” or “[unknown]”, its title and its "
-     "evidence; then “Ready for enforce.” or “Not ready for enforce yet.”\n"
+     "evidence; then “Ready for enforce.” or “Not ready for enforce yet.”; then, when a "
+     "switch of mode begun in the wizard is not finished, a line “Switch under way: …” with "
+     "its kind, new id, start date, the steps done and, for a removal, the date to wait for.\n"
      "\n"
      "JSON output: {\"domain\", \"mode\", \"state\", \"ready\": bool, \"items\": [{\"id\", "
-     "\"title\", \"status\" (\"met\", \"not-met\" or \"unknown\"), \"evidence\"}]}.\n"
+     "\"title\", \"status\" (\"met\", \"not-met\" or \"unknown\"), \"evidence\"}], "
+     "\"pending_switch\": null or {\"kind\" (\"enforce\", \"testing\" or \"remove\"), "
+     "\"started\", \"previous_id\", \"new_id\", \"mode\", \"max_age\", \"old_max_age\", "
+     "\"wait_until\", \"applied\": bool, \"done_steps\": [...]}}.\n"
      "\n"
      "Exit status: 0 when ready, 1 when not yet, 2 when there is no project for DOMAIN or it "
      "cannot be read."),
   run_status,
 };
+
+static void
+add_date (JsonBuilder *builder,
+          GDateTime   *date)
+{
+  g_autofree char *text = date != NULL ? g_date_time_format_iso8601 (date) : NULL;
+
+  if (text != NULL)
+    json_builder_add_string_value (builder, text);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_switch (JsonBuilder            *builder,
+            const MtsProjectSwitch *pending)
+{
+  if (pending == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, pending->kind);
+  json_builder_set_member_name (builder, "started");
+  add_date (builder, pending->started);
+  json_builder_set_member_name (builder, "previous_id");
+  if (pending->previous_id != NULL)
+    json_builder_add_string_value (builder, pending->previous_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "new_id");
+  json_builder_add_string_value (builder, pending->new_id);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, mts_policy_mode_to_string (pending->mode));
+  json_builder_set_member_name (builder, "max_age");
+  json_builder_add_int_value (builder, pending->max_age);
+  json_builder_set_member_name (builder, "old_max_age");
+  json_builder_add_int_value (builder, pending->old_max_age);
+  json_builder_set_member_name (builder, "wait_until");
+  add_date (builder, pending->wait_until);
+  json_builder_set_member_name (builder, "applied");
+  json_builder_add_boolean_value (builder, pending->applied);
+  json_builder_set_member_name (builder, "done_steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; pending->done_steps != NULL && pending->done_steps[i] != NULL; i++)
+    json_builder_add_string_value (builder, pending->done_steps[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+print_switch (const MtsProjectSwitch *pending)
+{
+  g_autofree char *started = NULL;
+  g_autofree char *done = NULL;
+  const char *kind;
+
+  if (pending == NULL)
+    return;
+  if (g_str_equal (pending->kind, "enforce"))
+    kind = _("to enforce");
+  else if (g_str_equal (pending->kind, "testing"))
+    kind = _("back to testing");
+  else
+    kind = _("removal of MTA-STS");
+  started = g_date_time_format (pending->started, "%Y-%m-%d %H:%M UTC");
+  done = pending->done_steps != NULL && pending->done_steps[0] != NULL
+           ? g_strjoinv (", ", pending->done_steps) : g_strdup (_("none"));
+  /* Translators: "Switch under way: to enforce, new id 20261206T2200, begun 2026-12-06 22:00
+   * UTC; steps done: publish-policy, verify-policy." */
+  printf (_("Switch under way: %s, new id %s, begun %s; steps done: %s.\n"),
+          kind, pending->new_id, started, done);
+  if (pending->wait_until != NULL)
+    {
+      g_autofree char *until = g_date_time_format (pending->wait_until, "%Y-%m-%d %H:%M UTC");
+
+      printf (_("Wait until %s before removing the records.\n"), until);
+    }
+  printf (_("Continue it in the wizard, on the Progress step.\n"));
+}
 
 static int
 run_status (int    argc,
@@ -100,6 +187,8 @@ run_status (int    argc,
       json_builder_add_value (builder, json_node_copy (json_object_get_member (object, "ready")));
       json_builder_set_member_name (builder, "items");
       json_builder_add_value (builder, json_node_copy (json_object_get_member (object, "items")));
+      json_builder_set_member_name (builder, "pending_switch");
+      add_switch (builder, mts_project_get_pending_switch (project));
       json_builder_end_object (builder);
       _mts_cli_print_json (builder);
     }
@@ -115,6 +204,7 @@ run_status (int    argc,
           printf ("%-11s %s (%s)\n            %s\n", mark, item->title, item->id, item->evidence);
         }
       printf ("%s\n", readiness->ready ? _("Ready for enforce.") : _("Not ready for enforce yet."));
+      print_switch (mts_project_get_pending_switch (project));
     }
   return readiness->ready ? MTS_EXIT_OK : MTS_EXIT_PROBLEMS;
 }

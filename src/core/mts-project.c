@@ -25,6 +25,12 @@
  *                   "audit", "import" or "switch".
  *   reports         [{ "organization", "report_id", "imported", "facts" }]: what the
  *                   importer kept of each TLS-RPT report, unique by (organization, report_id).
+ *   pending_switch  the switch of mode under way, or null: { "kind" ("enforce", "testing",
+ *                   "remove"), "started", "previous_id" (or null), "new_id", "mode",
+ *                   "max_age" (the new policy's), "old_max_age", "wait_until" (or null),
+ *                   "applied", "done_steps": ["publish-policy", ...] }.  Added within
+ *                   schema 1: a file without it has no switch under way, and an older
+ *                   version keeps it as an unknown member.
  *
  * Members this version does not know are kept and written back, so that a
  * newer version's additions to schema 1 survive a save by this one.
@@ -93,6 +99,7 @@ struct _MtsProject
   GPtrArray *reports;       /* MtsProjectReport */
   GHashTable *report_index; /* report_key () -> MtsProjectReport, borrowed */
   JsonObject *extra;        /* members this version does not know */
+  MtsProjectSwitch *pending_switch;
 
   /* What the file was when this project was read from or written to it:
    * a save compares it with the file on disk to see another writer. */
@@ -155,7 +162,13 @@ static const char *const known_members[] = {
   "schema_version", "app_version", "revision", "domain", "display_name", "state",
   "state_since", "step", "mx_hosts", "mx_patterns", "mode", "max_age", "rua", "ids",
   "policy_published", "sts_record_published", "tlsrpt_record_published", "last_audit",
-  "timeline", "reports",
+  "timeline", "reports", "pending_switch",
+};
+
+static const char *const switch_kinds[] = { "enforce", "testing", "remove" };
+/* The steps of a switch, in order (see mts_promotion_new ()). */
+static const char *const step_order[] = {
+  "publish-policy", "verify-policy", "publish-record", "verify-record", "wait", "remove",
 };
 
 const char *
@@ -310,6 +323,67 @@ notify (MtsProject *self,
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
   emit_changed (self);
+}
+
+/* The pending switch. */
+
+/**
+ * mts_project_switch_free:
+ */
+void
+mts_project_switch_free (MtsProjectSwitch *pending)
+{
+  if (pending == NULL)
+    return;
+  g_free (pending->kind);
+  g_clear_pointer (&pending->started, g_date_time_unref);
+  g_free (pending->previous_id);
+  g_free (pending->new_id);
+  g_clear_pointer (&pending->wait_until, g_date_time_unref);
+  g_strfreev (pending->done_steps);
+  g_free (pending);
+}
+
+/**
+ * mts_project_switch_copy:
+ *
+ * Returns: (transfer full): a deep copy of @pending
+ */
+MtsProjectSwitch *
+mts_project_switch_copy (const MtsProjectSwitch *pending)
+{
+  MtsProjectSwitch *copy;
+
+  g_return_val_if_fail (pending != NULL, NULL);
+
+  copy = g_new0 (MtsProjectSwitch, 1);
+  copy->kind = g_strdup (pending->kind);
+  copy->started = pending->started != NULL ? g_date_time_to_utc (pending->started)
+                                           : g_date_time_new_now_utc ();
+  copy->previous_id = g_strdup (pending->previous_id);
+  copy->new_id = g_strdup (pending->new_id);
+  copy->mode = pending->mode;
+  copy->max_age = pending->max_age;
+  copy->old_max_age = pending->old_max_age;
+  copy->wait_until = pending->wait_until != NULL ? g_date_time_to_utc (pending->wait_until) : NULL;
+  copy->applied = pending->applied;
+  copy->done_steps = g_strdupv (pending->done_steps);
+  if (copy->done_steps == NULL)
+    copy->done_steps = g_new0 (char *, 1);
+  return copy;
+}
+
+static gboolean
+switch_equal (const MtsProjectSwitch *a,
+              const MtsProjectSwitch *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_str_equal (a->kind, b->kind) && dates_equal (a->started, b->started) &&
+         g_strcmp0 (a->previous_id, b->previous_id) == 0 && g_str_equal (a->new_id, b->new_id) &&
+         a->mode == b->mode && a->max_age == b->max_age && a->old_max_age == b->old_max_age &&
+         dates_equal (a->wait_until, b->wait_until) && a->applied == b->applied &&
+         strv_equal0 ((const char *const *) a->done_steps, (const char *const *) b->done_steps);
 }
 
 /* Serialising. */
@@ -488,6 +562,27 @@ writable_node (JsonNode *node)
     }
 }
 
+static JsonNode *
+switch_node (const MtsProjectSwitch *pending)
+{
+  JsonObject *o;
+
+  if (pending == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  o = json_object_new ();
+  json_object_set_string_member (o, "kind", pending->kind);
+  json_object_set_member (o, "started", date_node (pending->started));
+  json_object_set_member (o, "previous_id", string_node (pending->previous_id));
+  json_object_set_string_member (o, "new_id", pending->new_id);
+  json_object_set_string_member (o, "mode", mts_policy_mode_to_string (pending->mode));
+  json_object_set_int_member (o, "max_age", pending->max_age);
+  json_object_set_int_member (o, "old_max_age", pending->old_max_age);
+  json_object_set_member (o, "wait_until", date_node (pending->wait_until));
+  json_object_set_boolean_member (o, "applied", pending->applied);
+  json_object_set_member (o, "done_steps", strv_node ((const char *const *) pending->done_steps));
+  return object_node (o);
+}
+
 /* The members that are replaced as a whole (see setting_groups). */
 static void
 add_settings (MtsProject *self,
@@ -518,6 +613,7 @@ add_settings (MtsProject *self,
   for (guint i = 0; i < MTS_N_PUBLISHED; i++)
     json_object_set_member (root, published_keys[i], date_node (self->published[i]));
   json_object_set_member (root, "last_audit", last_audit_node (self));
+  json_object_set_member (root, "pending_switch", switch_node (self->pending_switch));
 }
 
 static JsonObject *
@@ -832,6 +928,75 @@ read_object_array (JsonObject  *object,
   return array;
 }
 
+/* The optional "pending_switch" member; absent (an older file) or null is
+ * no switch under way. */
+static gboolean
+read_switch (JsonObject        *root,
+             MtsProjectSwitch **out,
+             GError           **error)
+{
+  JsonNode *node = json_object_get_member (root, "pending_switch");
+  g_autoptr(MtsProjectSwitch) pending = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o;
+  JsonNode *member;
+  JsonArray *array;
+  gint64 value;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (error, NULL, 0, "pending_switch");
+  o = json_node_get_object (node);
+  pending = g_new0 (MtsProjectSwitch, 1);
+
+  if (!read_string (o, "pending_switch", 0, "kind", FALSE, &pending->kind, error))
+    return FALSE;
+  if (!g_strv_contains (switch_kinds, pending->kind))
+    return corrupt (error, _("the field “%s” has a value this version does not know: “%s”"),
+                    "pending_switch.kind", pending->kind);
+  if (!read_date (o, "pending_switch", 0, "started", FALSE, &pending->started, error) ||
+      !read_string (o, "pending_switch", 0, "previous_id", TRUE, &pending->previous_id, error) ||
+      !read_string (o, "pending_switch", 0, "new_id", FALSE, &pending->new_id, error) ||
+      !read_string (o, "pending_switch", 0, "mode", FALSE, &text, error))
+    return FALSE;
+  if (!mts_policy_mode_from_string (text, &pending->mode))
+    return corrupt (error, _("the field “%s” has a value this version does not know: “%s”"),
+                    "pending_switch.mode", text);
+  if (!read_int (o, "pending_switch", 0, "max_age", 0, MTS_POLICY_MAX_AGE_MAX, &value, error))
+    return FALSE;
+  pending->max_age = (guint32) value;
+  if (!read_int (o, "pending_switch", 0, "old_max_age", 0, MTS_POLICY_MAX_AGE_MAX, &value, error))
+    return FALSE;
+  pending->old_max_age = (guint32) value;
+  if (!read_date (o, "pending_switch", 0, "wait_until", TRUE, &pending->wait_until, error))
+    return FALSE;
+  if ((member = get_member (o, "pending_switch", 0, "applied", error)) == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+    return wrong_type (error, "pending_switch", 0, "applied");
+  pending->applied = json_node_get_boolean (member);
+  if ((member = get_member (o, "pending_switch", 0, "done_steps", error)) == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    return wrong_type (error, "pending_switch", 0, "done_steps");
+  array = json_node_get_array (member);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return wrong_type (error, "pending_switch", 0, "done_steps");
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  pending->done_steps = g_strv_builder_end (builder);
+  *out = g_steal_pointer (&pending);
+  return TRUE;
+}
+
 /* json-glib recurses once per level of nesting: refuse files that would
  * exhaust the stack before they reach it.  Brackets inside strings do not
  * count; the parser finds any other mistake. */
@@ -1014,6 +1179,9 @@ parse_members (MtsProject  *self,
                         report->report_id, report->organization);
     }
 
+  if (!read_switch (root, &self->pending_switch, error))
+    return FALSE;
+
   /* In file order (see project_to_json ()). */
   members = json_object_get_members (root);
   for (GList *l = members; l != NULL; l = l->next)
@@ -1039,6 +1207,8 @@ typedef enum
   MERGE_LATEST_AUDIT,
   /* Both saw it published: the first sighting is the publication date. */
   MERGE_EARLIEST_DATE,
+  /* The switch under way: see merge_switch (). */
+  MERGE_SWITCH,
 } MergeRule;
 
 typedef struct
@@ -1063,6 +1233,7 @@ static const SettingGroup setting_groups[] = {
   { { "tlsrpt_record_published" }, MERGE_EARLIEST_DATE,
     N_("the date the _smtp._tls record was published") },
   { { "last_audit" }, MERGE_LATEST_AUDIT, NULL },
+  { { "pending_switch" }, MERGE_SWITCH, NULL },
 };
 
 static JsonObject *
@@ -1097,6 +1268,7 @@ mts_project_finalize (GObject *object)
   g_clear_pointer (&self->extra, json_object_unref);
   g_clear_object (&self->file);
   g_clear_pointer (&self->base, json_object_unref);
+  g_clear_pointer (&self->pending_switch, mts_project_switch_free);
 
   G_OBJECT_CLASS (mts_project_parent_class)->finalize (object);
 }
@@ -1769,10 +1941,59 @@ resolve (const SettingGroup *group,
         *take_theirs = g_date_time_compare (t, m) < 0;
         return TRUE;
       }
+    case MERGE_SWITCH:
+      /* Merged by merge_switch (), which makes a new value. */
     case MERGE_CONFLICT:
     default:
       return FALSE;
     }
+}
+
+/* Both sides changed the switch under way differently.  The same switch
+ * (the same new id) seen further on either side: its steps are united.
+ * Two different switches: the one started last is the one the user meant.
+ * One side ended (finished or cancelled) the switch the other only went on
+ * with: it is over.  One side ended it and the other began a new one: the
+ * new one goes on. */
+static JsonNode *
+merge_switch (const MtsProjectSwitch *base,
+              const MtsProjectSwitch *mine,
+              const MtsProjectSwitch *theirs)
+{
+  const MtsProjectSwitch *other;
+
+  if (mine != NULL && theirs != NULL)
+    {
+      g_autoptr(MtsProjectSwitch) merged = NULL;
+      g_autoptr(GStrvBuilder) builder = NULL;
+
+      if (!g_str_equal (mine->new_id, theirs->new_id))
+        return switch_node (g_date_time_compare (theirs->started, mine->started) > 0 ? theirs : mine);
+      merged = mts_project_switch_copy (mine);
+      merged->applied = mine->applied || theirs->applied;
+      /* In the order of the steps, then any this version does not know. */
+      builder = g_strv_builder_new ();
+      for (guint i = 0; i < G_N_ELEMENTS (step_order); i++)
+        if (g_strv_contains ((const char *const *) mine->done_steps, step_order[i]) ||
+            g_strv_contains ((const char *const *) theirs->done_steps, step_order[i]))
+          g_strv_builder_add (builder, step_order[i]);
+      for (guint side = 0; side < 2; side++)
+        {
+          GStrv done = side == 0 ? mine->done_steps : theirs->done_steps;
+
+          for (guint i = 0; done[i] != NULL; i++)
+            if (!g_strv_contains (step_order, done[i]) &&
+                (side == 0 || !g_strv_contains ((const char *const *) mine->done_steps, done[i])))
+              g_strv_builder_add (builder, done[i]);
+        }
+      g_strfreev (merged->done_steps);
+      merged->done_steps = g_strv_builder_end (builder);
+      return switch_node (merged);
+    }
+  other = mine != NULL ? mine : theirs;
+  if (base != NULL && g_str_equal (base->new_id, other->new_id))
+    return json_node_new (JSON_NODE_NULL);
+  return switch_node (other);
 }
 
 static void
@@ -1882,6 +2103,7 @@ take_state (MtsProject *self,
   for (guint i = 0; i < MTS_N_PUBLISHED; i++)
     mts_project_set_published (self, i, merged->published[i]);
   mts_project_set_last_audit (self, merged->last_audit, merged->last_audit_time);
+  mts_project_set_pending_switch (self, merged->pending_switch);
 
   /* The lists only grow: take the merged ones whole (g_ptr_array_sort()
    * is stable, so equal times keep their order). */
@@ -1948,6 +2170,18 @@ merge (MtsProject  *self,
         take_theirs = FALSE;
       else if (members_equal (mine_json, self->base, group))
         take_theirs = TRUE;
+      else if (group->rule == MERGE_SWITCH)
+        {
+          g_autoptr(MtsProjectSwitch) base_switch = NULL;
+          g_autoptr(GError) base_error = NULL;
+
+          /* The base was written by this version: it reads. */
+          read_switch (self->base, &base_switch, &base_error);
+          json_object_set_member (merged_json, "pending_switch",
+                                  merge_switch (base_switch, self->pending_switch,
+                                                theirs->pending_switch));
+          continue;
+        }
       else if (!resolve (group, self, theirs, &take_theirs))
         {
           if (conflicts->len > 0)
@@ -2296,6 +2530,41 @@ mts_project_set_state (MtsProject      *self,
       notify (self, PROP_STATE_SINCE);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * mts_project_get_pending_switch:
+ *
+ * Returns: (transfer none) (nullable): the switch of mode under way, or
+ *   %NULL when none is
+ */
+const MtsProjectSwitch *
+mts_project_get_pending_switch (MtsProject *self)
+{
+  g_return_val_if_fail (MTS_IS_PROJECT (self), NULL);
+  return self->pending_switch;
+}
+
+/**
+ * mts_project_set_pending_switch:
+ * @pending: (nullable): the switch under way, copied; %NULL when it is
+ *   finished or cancelled
+ */
+void
+mts_project_set_pending_switch (MtsProject             *self,
+                                const MtsProjectSwitch *pending)
+{
+  g_return_if_fail (MTS_IS_PROJECT (self));
+  g_return_if_fail (pending == NULL ||
+                    (pending->kind != NULL && g_strv_contains (switch_kinds, pending->kind) &&
+                     pending->new_id != NULL));
+
+  if (switch_equal (self->pending_switch, pending))
+    return;
+  g_clear_pointer (&self->pending_switch, mts_project_switch_free);
+  if (pending != NULL)
+    self->pending_switch = mts_project_switch_copy (pending);
+  emit_changed (self);
 }
 
 /* The name of the wizard page to resume on, or NULL. */

@@ -96,6 +96,28 @@ typedef struct
   JsonObject *facts;
 } MtsProjectReport;
 
+/* A switch of mode under way (to enforce, back to testing, or removal):
+ * it takes hours to weeks (DNS TTLs, the old max_age), so it is kept in the
+ * file until it is finished or cancelled. */
+typedef struct
+{
+  /* "enforce", "testing" or "remove". */
+  char *kind;
+  GDateTime *started;
+  char *previous_id;        /* nullable */
+  char *new_id;
+  /* The new policy's. */
+  MtsPolicyMode mode;
+  guint32 max_age;
+  guint32 old_max_age;
+  /* Removal: when the old policy has expired from every cache; else NULL. */
+  GDateTime *wait_until;
+  /* The project already uses the new policy (a check saw it served). */
+  gboolean applied;
+  /* The ids of the steps done ("publish-policy", ..., "remove"). */
+  GStrv done_steps;
+} MtsProjectSwitch;
+
 #define MTS_TYPE_PROJECT (mts_project_get_type ())
 
 G_DECLARE_FINAL_TYPE (MtsProject, mts_project, MTS, PROJECT, GObject)
@@ -197,6 +219,13 @@ JsonObject        *mts_project_get_report_facts     (MtsProject       *self,
 GPtrArray         *mts_project_get_reports          (MtsProject       *self);
 guint              mts_project_get_n_reports        (MtsProject       *self);
 
+MtsProjectSwitch  *mts_project_switch_copy          (const MtsProjectSwitch *pending);
+void               mts_project_switch_free          (MtsProjectSwitch *pending);
+const MtsProjectSwitch *mts_project_get_pending_switch (MtsProject     *self);
+void               mts_project_set_pending_switch   (MtsProject       *self,
+                                                     const MtsProjectSwitch *pending);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtsProjectMxHost, mts_project_mx_host_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MtsProjectSwitch, mts_project_switch_free)
 
 G_END_DECLS

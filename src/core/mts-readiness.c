@@ -565,29 +565,21 @@ mts_promotion_free (MtsPromotion *promotion)
   g_free (promotion->id);
   g_free (promotion->record);
   g_clear_pointer (&promotion->wait_until, g_date_time_unref);
+  g_clear_pointer (&promotion->started, g_date_time_unref);
   g_free (promotion->advice);
   g_clear_pointer (&promotion->steps, g_ptr_array_unref);
   g_free (promotion);
 }
 
-/**
- * mts_promotion_new:
- * @now: (nullable): %NULL for now
- *
- * Prepares a switch of mode: the new policy and id, and the steps in the
- * order RFC 8461 §8.1 asks for (the policy file first, the _mta-sts id
- * after it, each verified); for removal, §8.3 (mode none with a short
- * max_age, a new id, a wait until every cached policy expired, then
- * removal).  Nothing changes in @project until mts_promotion_apply().
- *
- * Returns: (transfer full): the promotion, or %NULL when the project has
- *   no mx lines to put in the policy
- */
-MtsPromotion *
-mts_promotion_new (MtsProject        *project,
-                   MtsPromotionKind   kind,
-                   GDateTime         *now,
-                   GError           **error)
+static const char *const kind_names[] = { "enforce", "testing", "remove" };
+
+/* A new switch, or with @from the one saved in the project, as it was. */
+static MtsPromotion *
+build (MtsProject              *project,
+       MtsPromotionKind         kind,
+       GDateTime               *now,
+       const MtsProjectSwitch  *from,
+       GError                 **error)
 {
   const char *const *patterns;
   const char *domain;
@@ -608,13 +600,17 @@ mts_promotion_new (MtsProject        *project,
                      "first."), domain);
       return NULL;
     }
-  clock = now != NULL ? g_date_time_to_utc (now) : g_date_time_new_now_utc ();
+  if (from != NULL)
+    clock = g_date_time_to_utc (from->started);
+  else
+    clock = now != NULL ? g_date_time_to_utc (now) : g_date_time_new_now_utc ();
 
   promotion = g_new0 (MtsPromotion, 1);
   promotion->kind = kind;
+  promotion->started = g_date_time_ref (clock);
   promotion->domain = g_strdup (domain);
   promotion->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
-  promotion->old_max_age = mts_project_get_max_age (project);
+  promotion->old_max_age = from != NULL ? from->old_max_age : mts_project_get_max_age (project);
   promotion->policy = mts_policy_new ();
   switch (kind)
     {
@@ -645,11 +641,28 @@ mts_promotion_new (MtsProject        *project,
                                       "policy has expired."));
       break;
     }
+  if (from != NULL)
+    {
+      mts_policy_set_max_age (promotion->policy, from->max_age);
+      g_clear_pointer (&promotion->wait_until, g_date_time_unref);
+      if (from->wait_until != NULL)
+        promotion->wait_until = g_date_time_to_utc (from->wait_until);
+      else if (kind == MTS_PROMOTION_REMOVE)
+        promotion->wait_until = g_date_time_add_seconds (clock, promotion->old_max_age);
+    }
   for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
     mts_policy_add_mx (promotion->policy, patterns[i]);
   promotion->policy_text = mts_policy_serialize (promotion->policy);
-  promotion->previous_id = g_strdup (mts_project_get_current_id (project));
-  promotion->id = mts_sts_id_generate_at (clock, promotion->previous_id);
+  if (from != NULL)
+    {
+      promotion->previous_id = g_strdup (from->previous_id);
+      promotion->id = g_strdup (from->new_id);
+    }
+  else
+    {
+      promotion->previous_id = g_strdup (mts_project_get_current_id (project));
+      promotion->id = mts_sts_id_generate_at (clock, promotion->previous_id);
+    }
   promotion->record = mts_sts_record_generate (promotion->id);
 
   url = g_strdup_printf ("https://mta-sts.%s/.well-known/mta-sts.txt", domain);
@@ -686,6 +699,137 @@ mts_promotion_new (MtsProject        *project,
                                    "mta-sts.%s."), domain, domain));
     }
   return promotion;
+}
+
+/**
+ * mts_promotion_new:
+ * @now: (nullable): %NULL for now
+ *
+ * Prepares a switch of mode: the new policy and id, and the steps in the
+ * order RFC 8461 §8.1 asks for (the policy file first, the _mta-sts id
+ * after it, each verified); for removal, §8.3 (mode none with a short
+ * max_age, a new id, a wait until every cached policy expired, then
+ * removal).  Nothing changes in @project until mts_promotion_apply().
+ *
+ * Returns: (transfer full): the promotion, or %NULL when the project has
+ *   no mx lines to put in the policy
+ */
+MtsPromotion *
+mts_promotion_new (MtsProject        *project,
+                   MtsPromotionKind   kind,
+                   GDateTime         *now,
+                   GError           **error)
+{
+  return build (project, kind, now, NULL, error);
+}
+
+/**
+ * mts_promotion_kind_to_string:
+ *
+ * Returns: "enforce", "testing" or "remove", as kept in the project file
+ */
+const char *
+mts_promotion_kind_to_string (MtsPromotionKind kind)
+{
+  g_return_val_if_fail (kind <= MTS_PROMOTION_REMOVE, NULL);
+  return kind_names[kind];
+}
+
+gboolean
+mts_promotion_kind_from_string (const char       *string,
+                                MtsPromotionKind *kind)
+{
+  for (guint i = 0; string != NULL && i < G_N_ELEMENTS (kind_names); i++)
+    if (g_str_equal (string, kind_names[i]))
+      {
+        *kind = (MtsPromotionKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * mts_promotion_new_from_switch:
+ * @now: (nullable): %NULL for now; the clock for the wait step
+ *
+ * Takes up the switch saved in @project (mts_project_get_pending_switch()):
+ * the same new policy, id and steps, with the steps marked done as they
+ * were saved.  The wait of a removal is done only when @now is past its
+ * end, whatever the file says.
+ *
+ * Returns: (transfer full) (nullable): the promotion, or %NULL when the
+ *   project has no switch under way or it cannot be taken up
+ */
+MtsPromotion *
+mts_promotion_new_from_switch (MtsProject  *project,
+                               GDateTime   *now,
+                               GError     **error)
+{
+  const MtsProjectSwitch *pending;
+  MtsPromotionKind kind;
+  g_autoptr(GDateTime) clock = NULL;
+  MtsPromotion *promotion;
+
+  g_return_val_if_fail (MTS_IS_PROJECT (project), NULL);
+
+  pending = mts_project_get_pending_switch (project);
+  if (pending == NULL || !mts_promotion_kind_from_string (pending->kind, &kind))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("No switch is under way for %s."), mts_project_get_domain (project));
+      return NULL;
+    }
+  if ((promotion = build (project, kind, NULL, pending, error)) == NULL)
+    return NULL;
+  mts_policy_set_mode (promotion->policy, pending->mode);
+  clock = now != NULL ? g_date_time_to_utc (now) : g_date_time_new_now_utc ();
+  for (guint i = 0; i < promotion->steps->len; i++)
+    {
+      MtsPromotionStep *step = g_ptr_array_index (promotion->steps, i);
+
+      step->done = g_strv_contains ((const char *const *) pending->done_steps, step->id);
+      if (g_str_equal (step->id, "wait"))
+        step->done = promotion->wait_until != NULL &&
+                     g_date_time_compare (clock, promotion->wait_until) >= 0;
+    }
+  return promotion;
+}
+
+/**
+ * mts_promotion_to_switch:
+ * @applied: whether the project uses the new policy already
+ *
+ * Returns: (transfer full): @promotion as the project keeps it
+ */
+MtsProjectSwitch *
+mts_promotion_to_switch (const MtsPromotion *promotion,
+                         gboolean            applied)
+{
+  MtsProjectSwitch *pending;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (promotion != NULL, NULL);
+
+  pending = g_new0 (MtsProjectSwitch, 1);
+  pending->kind = g_strdup (kind_names[promotion->kind]);
+  pending->started = promotion->started != NULL ? g_date_time_ref (promotion->started)
+                                                : g_date_time_new_now_utc ();
+  pending->previous_id = g_strdup (promotion->previous_id);
+  pending->new_id = g_strdup (promotion->id);
+  pending->mode = promotion->policy->mode;
+  pending->max_age = promotion->policy->max_age;
+  pending->old_max_age = promotion->old_max_age;
+  pending->wait_until = promotion->wait_until != NULL ? g_date_time_ref (promotion->wait_until) : NULL;
+  pending->applied = applied;
+  for (guint i = 0; i < promotion->steps->len; i++)
+    {
+      const MtsPromotionStep *step = g_ptr_array_index (promotion->steps, i);
+
+      if (step->done)
+        g_strv_builder_add (builder, step->id);
+    }
+  pending->done_steps = g_strv_builder_end (builder);
+  return pending;
 }
 
 /**

@@ -73,6 +73,7 @@ typedef struct
   GDateTime *wait_until;
   char *advice;            /* translated */
   GPtrArray *steps;        /* MtsPromotionStep, in order */
+  GDateTime *started;
 } MtsPromotion;
 
 const char   *mts_readiness_status_to_string  (MtsReadinessStatus            status);
@@ -88,6 +89,14 @@ MtsPromotion *mts_promotion_new               (MtsProject                   *pro
                                                MtsPromotionKind              kind,
                                                GDateTime                    *now,
                                                GError                      **error);
+MtsPromotion *mts_promotion_new_from_switch   (MtsProject                   *project,
+                                               GDateTime                    *now,
+                                               GError                      **error);
+MtsProjectSwitch *mts_promotion_to_switch     (const MtsPromotion           *promotion,
+                                               gboolean                      applied);
+const char   *mts_promotion_kind_to_string    (MtsPromotionKind              kind);
+gboolean      mts_promotion_kind_from_string  (const char                   *string,
+                                               MtsPromotionKind             *kind);
 void          mts_promotion_apply             (MtsPromotion                 *promotion,
                                                MtsProject                   *project,
                                                GDateTime                    *now);
