@@ -213,12 +213,16 @@ verdict_row (void)
   return row;
 }
 
+/* A switch that does not apply is not shown, rather than shown greyed out. */
 static gboolean
 button_enabled (const char *which)
 {
   GtkButton *button = _mts_readiness_view_get_button (readiness_view (), which);
+  gboolean shown = gtk_widget_get_visible (GTK_WIDGET (button));
 
-  return gtk_widget_is_sensitive (GTK_WIDGET (button)) && gtk_widget_is_visible (GTK_WIDGET (button));
+  if (shown)
+    g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  return shown && gtk_widget_is_visible (GTK_WIDGET (button));
 }
 
 static GDateTime *
@@ -449,8 +453,7 @@ test_checklist (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (verdict_row ())), ==,
                    "Not ready for enforce yet");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (verdict_row ())), ==,
-                   "Not yet: Reports from several reporters on several days; No certificate or "
-                   "STARTTLS failures lately; and 3 more");
+                   "5 conditions not met: too few reports; no recent reports; no server check yet");
 
   make_ready ();
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -470,7 +473,7 @@ test_checklist (void)
   g_assert_cmpstr (item_status ("mx-probes"), ==, "Not met");
   g_assert_cmpstr (item_status ("reports"), ==, "Met");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (verdict_row ())), ==,
-                   "Not yet: Every mail server passed the last check");
+                   "1 condition not met: a mail server failed the check");
 
   /* A TLS failure yesterday. */
   set_audit (project (), TRUE, "testing", 604800, OLD_ID);
@@ -478,6 +481,8 @@ test_checklist (void)
   settle ();
   g_assert_cmpstr (item_status ("no-tls-failures"), ==, "Not met");
   g_assert_cmpstr (item_status ("mx-probes"), ==, "Met");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (verdict_row ())), ==,
+                   "1 condition not met: failed sessions in the last 7 days");
   shoot (GTK_WIDGET (window), "progress-not-ready", GTK_WIDGET (_mts_readiness_view_get_verdict (readiness_view ())));
 
   /* A stricter threshold in the settings: the checklist follows at once. */
@@ -714,7 +719,7 @@ test_timeline (void)
       g_autoptr(GDateTime) when = days_ago (i);
 
       mts_project_add_event (project (), i % 3 == 0 ? MTS_TIMELINE_IMPORT : MTS_TIMELINE_AUDIT, when,
-                             i % 3 == 0 ? "Imported 2 new TLS reports (0 duplicates, 0 files rejected, 0 reports for other domains)."
+                             i % 3 == 0 ? "Imported 2 new TLS reports."
                                         : i % 3 == 1 ? "ok" : "warnings");
     }
   settle ();
@@ -825,7 +830,8 @@ assert_named (GtkWidget *root)
   guint checked = 0;
 
   collect_unnamed (root, unnamed, &checked);
-  g_assert_cmpuint (checked, >=, 3);
+  /* The readiness view shows only the switches that apply: two, testing. */
+  g_assert_cmpuint (checked, >=, 2);
   if (unnamed->len > 0)
     g_error ("controls without an accessible name:%s", unnamed->str);
 }

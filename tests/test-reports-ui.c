@@ -487,7 +487,7 @@ test_chart (void)
   add_day (table, start, 100, 0);
   mts_report_chart_set_days (chart, table);
   g_assert_cmpstr (mts_report_chart_get_summary (chart), ==,
-                   "On 11 March 2025: 100 successful and 0 failed sessions; no failures.");
+                   "On 11 March 2025: 100 successful sessions and 0 failed sessions; no failures.");
   wait_for (chart_drawn, chart, "the chart to be drawn");
   mts_ui_test_settle (chart_window);
   g_assert_cmpuint (mts_report_chart_get_n_bars (chart), ==, 1);
@@ -501,8 +501,8 @@ test_chart (void)
     }
   mts_report_chart_set_days (chart, table);
   g_assert_cmpstr (mts_report_chart_get_summary (chart), ==,
-                   "From 11 March 2025 to 10 March 2026: 891900 successful and 5440 failed "
-                   "sessions; most failures on 10 April 2025.");
+                   "From 11 March 2025 to 10 March 2026: 891900 successful sessions and 5440 "
+                   "failed sessions; most failures on 10 April 2025.");
   for (guint i = 0; i < 2; i++)
     {
       adw_style_manager_set_color_scheme (style, i == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT : ADW_COLOR_SCHEME_FORCE_DARK);
@@ -599,8 +599,8 @@ test_import (void)
   g_autoptr(MtsProject) saved = NULL;
   MtsReportsView *view = reports_view ();
   MtsReportChart *chart = _mts_reports_view_get_chart (view);
-  static const char summary[] = "From 1 March 2026 to 10 March 2026: 15650 successful and 13 failed "
-                                "sessions; most failures on 4 March 2026.";
+  static const char summary[] = "From 1 March 2026 to 10 March 2026: 15650 successful sessions and 13 "
+                                "failed sessions; most failures on 4 March 2026.";
   const char *meaning, *fix;
   GPtrArray *timeline;
   const MtsProjectEvent *last;
@@ -646,9 +646,9 @@ test_import (void)
   /* By MX host and by reporter. */
   assert_row ("hosts", "mx1.example.com", "mx1.example.com", NULL, "10 failed");
   assert_row ("hosts", "mx2.example.com", "mx2.example.com", NULL, "3 failed");
-  assert_row ("reporters", "Google Inc.", "Google Inc.", "10450 successful, 10 failed", NULL);
-  assert_row ("reporters", "Microsoft Corporation", "Microsoft Corporation", "5000 successful, 3 failed", NULL);
-  assert_row ("reporters", "Mail Sender One", "Mail Sender One", "200 successful, 0 failed", NULL);
+  assert_row ("reporters", "Google Inc.", "Google Inc.", "10450 successful sessions, 10 failed", NULL);
+  assert_row ("reporters", "Microsoft Corporation", "Microsoft Corporation", "5000 successful sessions, 3 failed", NULL);
+  assert_row ("reporters", "Mail Sender One", "Mail Sender One", "200 successful sessions, 0 failed", NULL);
 
   {
     guint checked = 0;

@@ -98,7 +98,7 @@ mts_progress_page_set_project (MtsProgressPage *self,
     case MTS_PROJECT_STATE_DRAFT:
     default:
       headline = g_strdup (_("Draft: not published yet"));
-      next = _("Publish the policy file and the two records on the Publish step, then use Verify publication: testing starts when everything is seen in place.");
+      next = _("Publish the policy file and the two records on the Publish step, then use Verify Publication: testing starts when everything is seen in place.");
       break;
     }
   gtk_list_box_append (self->state_list,

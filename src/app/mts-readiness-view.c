@@ -16,15 +16,13 @@
 #include "mts-readiness-view.h"
 #include "mts-rows.h"
 
-/* The verdict names this many open items; the checklist shows them all. */
-#define VERDICT_REASONS 2
-
 struct _MtsReadinessView
 {
   AdwBin parent_instance;
 
   GtkListBox *verdict_list;
   GtkListBox *checklist;
+  GtkBox *actions_box;
   GtkButton *continue_button;
   GtkButton *enforce_button;
   GtkButton *testing_button;
@@ -86,32 +84,86 @@ status_word (MtsReadinessStatus status)
     }
 }
 
-/* "“A”, “B” and 2 more": the titles of the first open items. */
+/* What is wrong with an item not met, in a few words: the verdict lists
+ * these, as the titles say what is wanted, not what is missing. */
 static char *
-open_items (MtsReadiness *readiness,
-            guint         limit)
+missing_phrase (const MtsReadinessItem       *item,
+                const MtsReadinessThresholds *thresholds,
+                gboolean                      checked)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  gboolean unknown = item->status == MTS_READINESS_UNKNOWN;
+
+  /* No check yet: the three items it would fill in say it once. */
+  if (unknown && !checked &&
+      (g_str_equal (item->id, "mx-probes") || g_str_equal (item->id, "mx-coverage") ||
+       g_str_equal (item->id, "policy-certificate")))
+    /* Translators: in the verdict, after "2 conditions not met:". */
+    return g_strdup (_("no server check yet"));
+
+  if (g_str_equal (item->id, "testing-live"))
+    /* Translators: in the verdict, after "2 conditions not met:". */
+    return g_strdup (_("too few days in testing"));
+  if (g_str_equal (item->id, "reports"))
+    /* Translators: in the verdict, after "2 conditions not met:"; too few
+     * TLS reports, from too few senders or on too few days. */
+    return g_strdup (_("too few reports"));
+  if (g_str_equal (item->id, "no-tls-failures"))
+    return unknown ? g_strdup (_("no recent reports"))
+                   /* Translators: in the verdict, after "2 conditions not met:". */
+                   : g_strdup_printf (g_dngettext (NULL, "failed sessions in the last %u day",
+                                                   "failed sessions in the last %u days",
+                                                   thresholds->recent_days),
+                                      thresholds->recent_days);
+  if (g_str_equal (item->id, "mx-probes"))
+    return g_strdup (_("a mail server failed the check"));
+  if (g_str_equal (item->id, "mx-coverage"))
+    return g_strdup (_("the policy leaves out a mail server"));
+  if (g_str_equal (item->id, "policy-certificate"))
+    return unknown ? g_strdup (_("the policy host’s certificate has no known end date"))
+                   : g_strdup (_("the policy host’s certificate is not valid long enough"));
+  /* An item newer than this view: its title says what it is about. */
+  return g_strdup (item->title);
+}
+
+/* "2 conditions not met: too few reports; no server check yet". */
+static char *
+not_met_text (MtsReadiness                 *readiness,
+              const MtsReadinessThresholds *thresholds)
+{
+  g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
+  gboolean checked = TRUE;
   guint open = 0;
 
   for (guint i = 0; i < readiness->items->len; i++)
     {
       const MtsReadinessItem *item = g_ptr_array_index (readiness->items, i);
 
+      if (g_str_equal (item->id, "mx-probes") && item->status == MTS_READINESS_UNKNOWN)
+        checked = FALSE;
+    }
+  for (guint i = 0; i < readiness->items->len; i++)
+    {
+      const MtsReadinessItem *item = g_ptr_array_index (readiness->items, i);
+      char *phrase;
+
       if (item->status == MTS_READINESS_MET)
         continue;
-      if (open < limit)
-        {
-          if (open > 0)
-            g_string_append (text, _("; "));
-          g_string_append (text, item->title);
-        }
       open++;
+      phrase = missing_phrase (item, thresholds, checked);
+      /* Phrases said already are not said again. */
+      if (g_ptr_array_find_with_equal_func (phrases, phrase, g_str_equal, NULL))
+        g_free (phrase);
+      else
+        g_ptr_array_add (phrases, phrase);
     }
-  if (open > limit)
-    /* Translators: after the first open conditions: "…; and 3 more". */
-    g_string_append_printf (text, ngettext ("; and %u more", "; and %u more", open - limit), open - limit);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  g_ptr_array_add (phrases, NULL);
+  /* Translators: between the phrases of the verdict's list. */
+  list = g_strjoinv (_("; "), (char **) phrases->pdata);
+  /* Translators: the verdict when not ready: "2 conditions not met: too
+   * few reports; no server check yet"; the plural goes with the number. */
+  return g_strdup_printf (g_dngettext (NULL, "%u condition not met: %s", "%u conditions not met: %s", open),
+                          open, list);
 }
 
 static gboolean
@@ -126,6 +178,18 @@ id_unpublished (MtsProject *project)
   return last->published == NULL;
 }
 
+/* A switch that does not apply now is not shown at all, rather than
+ * greyed out: what is left is what can be done. */
+static void
+show_action (MtsReadinessView *self,
+             GtkButton        *button,
+             const char       *action,
+             gboolean          applies)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action, applies);
+  gtk_widget_set_visible (GTK_WIDGET (button), applies);
+}
+
 static void
 update_actions (MtsReadinessView *self)
 {
@@ -133,16 +197,13 @@ update_actions (MtsReadinessView *self)
                                                  : MTS_PROJECT_STATE_DRAFT;
   const MtsPromotion *pending = self->project != NULL ? mts_promotion_dialog_get_pending (self->project) : NULL;
   gboolean ready = self->readiness != NULL && self->readiness->ready;
+  gboolean live = state == MTS_PROJECT_STATE_TESTING || state == MTS_PROJECT_STATE_ENFORCE;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.enforce",
-                                 state == MTS_PROJECT_STATE_TESTING);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.testing",
-                                 state == MTS_PROJECT_STATE_ENFORCE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.remove",
-                                 state == MTS_PROJECT_STATE_TESTING || state == MTS_PROJECT_STATE_ENFORCE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "readiness.continue", pending != NULL);
-  /* The button's place in the flow box goes with it. */
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->continue_button)), pending != NULL);
+  show_action (self, self->enforce_button, "readiness.enforce", state == MTS_PROJECT_STATE_TESTING);
+  show_action (self, self->testing_button, "readiness.testing", state == MTS_PROJECT_STATE_ENFORCE);
+  show_action (self, self->remove_button, "readiness.remove", live);
+  show_action (self, self->continue_button, "readiness.continue", pending != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), live || pending != NULL);
   if (pending != NULL)
     {
       /* Translators: the button that reopens a switch under way: "Continue: Switch to Enforce…". */
@@ -151,6 +212,8 @@ update_actions (MtsReadinessView *self)
       gtk_button_set_label (self->continue_button, label);
     }
 
+  /* One suggested action at most: the switch under way, else enforce
+   * once it is safe. */
   if (ready && state == MTS_PROJECT_STATE_TESTING && pending == NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->enforce_button), "suggested-action");
   else
@@ -199,11 +262,7 @@ refresh (MtsReadinessView *self)
                                    _("Every condition below is met: switching to enforce is safe now."));
       else
         {
-          g_autofree char *open = open_items (self->readiness, VERDICT_REASONS);
-
-          /* Translators: the verdict: "Not yet: The testing policy has been
-           * live long enough; Reports from several reporters…". */
-          detail = g_strdup_printf (_("Not yet: %s"), open);
+          detail = not_met_text (self->readiness, &thresholds);
           row = mts_message_row_new ("dialog-warning-symbolic", "warning", _("Not ready for enforce yet"), detail);
         }
       break;
@@ -422,6 +481,7 @@ mts_readiness_view_class_init (MtsReadinessViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/mts-readiness-view.ui");
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, verdict_list);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, checklist);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, actions_box);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, continue_button);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, enforce_button);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, testing_button);

@@ -164,11 +164,19 @@ update_summary (MtsReportChart *self)
   to = long_date (&last);
   ok_text = mts_format_count (successful);
   failed_text = mts_format_count (failed);
-  /* Translators: "12,345 successful and 12 failed sessions"; the plural
-   * goes with the number of failed sessions. */
-  totals = g_strdup_printf (g_dngettext (NULL, "%s successful and %s failed session",
-                                         "%s successful and %s failed sessions", failed),
-                            ok_text, failed_text);
+  /* Each count has its own plural, so they are two messages and a pattern. */
+  {
+    g_autofree char *ok_part = g_strdup_printf (g_dngettext (NULL, "%s successful session",
+                                                             "%s successful sessions", successful),
+                                                ok_text);
+    /* Translators: in the chart's summary, after "12,345 successful sessions and". */
+    g_autofree char *failed_part = g_strdup_printf (g_dngettext (NULL, "%s failed session",
+                                                                 "%s failed sessions", failed),
+                                                    failed_text);
+
+    /* Translators: "12,345 successful sessions and 12 failed sessions". */
+    totals = g_strdup_printf (_("%s and %s"), ok_part, failed_part);
+  }
   if (self->days->len == 1)
     /* Translators: "On 4 March 2027: 12,345 successful and 12 failed sessions". */
     range = g_strdup_printf (_("On %s: %s"), from, totals);

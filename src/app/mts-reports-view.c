@@ -245,15 +245,18 @@ fill_reporters (MtsReportsView   *self,
     {
       const Entry *entry = &g_array_index (entries, Entry, i);
       g_autofree char *ok = mts_format_count (entry->counts->successful);
-      g_autofree char *bad = mts_format_count (entry->counts->failed);
+      g_autofree char *ok_text = NULL;
+      g_autofree char *bad_text = failed_text (entry->counts->failed);
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
 
-      /* Translators: under a reporter: "12,000 successful, 3 failed sessions". */
-      subtitle = g_strdup_printf (g_dngettext (NULL, "%s successful, %s failed session",
-                                               "%s successful, %s failed sessions",
-                                               entry->counts->failed),
-                                  ok, bad);
+      /* Each count has its own plural, so they are two messages. */
+      /* Translators: under a reporter, before ", 3 failed": "12,000 successful sessions". */
+      ok_text = g_strdup_printf (g_dngettext (NULL, "%s successful session", "%s successful sessions",
+                                              entry->counts->successful),
+                                 ok);
+      /* Translators: under a reporter: "12,000 successful sessions, 3 failed". */
+      subtitle = g_strdup_printf (_("%s, %s"), ok_text, bad_text);
       row = count_row (entry->key[0] != '\0' ? entry->key : _("Reporter not named"), subtitle, NULL);
       gtk_widget_set_name (row, entry->key);
       gtk_list_box_append (self->reporters_list, row);
@@ -565,6 +568,43 @@ outcome_message (guint                        added,
   return g_string_free (g_steal_pointer (&message), FALSE);
 }
 
+/* The timeline's line for an import: "Imported 12 new TLS reports (2
+ * duplicates, 1 file rejected)", each count with its own plural. */
+static char *
+import_event (guint                        added,
+              const MtsReportImportResult *result)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *headline = NULL;
+  g_autofree char *details = NULL;
+
+  /* Translators: a line of the timeline, before what was left out. */
+  headline = g_strdup_printf (g_dngettext (NULL, "Imported %u new TLS report", "Imported %u new TLS reports",
+                                           added),
+                              added);
+  if (result->duplicates > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u duplicate", "%u duplicates",
+                                                          result->duplicates),
+                                             result->duplicates));
+  if (result->rejected->len > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u file rejected", "%u files rejected",
+                                                          result->rejected->len),
+                                             result->rejected->len));
+  if (result->elsewhere->len > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u report for other domains",
+                                                          "%u reports for other domains",
+                                                          result->elsewhere->len),
+                                             result->elsewhere->len));
+  if (parts->len == 0)
+    /* Translators: a line of the timeline: "Imported 12 new TLS reports." */
+    return g_strdup_printf (_("%s."), headline);
+  g_ptr_array_add (parts, NULL);
+  /* Translators: between the parts in "(2 duplicates, 1 file rejected)". */
+  details = g_strjoinv (_(", "), (char **) parts->pdata);
+  /* Translators: a line of the timeline: "Imported 12 new TLS reports (2 duplicates, 1 file rejected)." */
+  return g_strdup_printf (_("%s (%s)."), headline, details);
+}
+
 /* Ends an import: shows what it did, and has the window save and show
  * the project if it changed. */
 static void
@@ -586,10 +626,7 @@ finish_import (MtsReportsView *self,
     {
       g_autofree char *event = NULL;
 
-      event = g_strdup_printf (_("Imported %u new TLS reports (%u duplicates, %u files rejected, "
-                                 "%u reports for other domains)."),
-                               added, result->duplicates, result->rejected->len,
-                               result->elsewhere->len);
+      event = import_event (added, result);
       mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
     }
   /* The domain closed meanwhile: the window saved what was stored. */
