@@ -224,6 +224,93 @@ test_summary_disagrees (void)
   g_assert_true (g_strv_contains ((const char *const *) flags, "summary-disagrees"));
 }
 
+/* Two policies that disagree in opposite directions and one that agrees. */
+static const char two_ways[] =
+  "{\"organization-name\": \"Two Ways\", \"report-id\": \"two-ways-1\","
+  " \"date-range\": {\"start-datetime\": \"2024-09-07T00:00:00Z\","
+  "                  \"end-datetime\": \"2024-09-07T23:59:59Z\"},"
+  " \"contact-info\": null, \"policies\": ["
+  "  {\"policy\": {\"policy-type\": \"sts\", \"policy-domain\": \"example.com\"},"
+  "   \"summary\": {\"total-successful-session-count\": 1, \"total-failure-session-count\": 10},"
+  "   \"failure-details\": [{\"result-type\": \"certificate-expired\", \"failed-session-count\": 7}]},"
+  "  {\"policy\": {\"policy-type\": \"tlsa\", \"policy-domain\": \"example.com\"},"
+  "   \"summary\": {\"total-successful-session-count\": 1, \"total-failure-session-count\": 5},"
+  "   \"failure-details\": [{\"result-type\": \"tlsa-invalid\", \"failed-session-count\": 8}]},"
+  "  {\"policy\": {\"policy-type\": \"no-policy-found\", \"policy-domain\": \"example.com\"},"
+  "   \"summary\": {\"total-successful-session-count\": 1, \"total-failure-session-count\": 3},"
+  "   \"failure-details\": [{\"result-type\": \"validation-failure\", \"failed-session-count\": 3}]}]}";
+
+/* The summary names the reports that disagree with themselves, the first
+ * MTS_REPORT_SUMMARY_MAX_FLAGGED of them, and counts them all. */
+static void
+test_summary_flagged (void)
+{
+  g_autoptr(MtsReportSummary) summary = mts_report_summary_new ();
+  g_autoptr(MtsReport) disagrees = parse_file ("good/summary-disagrees.json");
+  g_autoptr(MtsReport) agrees = parse_file ("good/rfc8460-example.json");
+  g_autoptr(MtsReport) two = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  const MtsReportFlagged *flagged;
+  JsonObject *object, *first;
+  JsonArray *list;
+
+  two = mts_report_parse (two_ways, strlen (two_ways), &error);
+  g_assert_no_error (error);
+
+  mts_report_summary_add (summary, agrees);
+  g_assert_cmpuint (mts_report_summary_get_n_flagged (summary), ==, 0);
+  g_assert_cmpuint (mts_report_summary_get_flagged (summary)->len, ==, 0);
+
+  mts_report_summary_add_from_file (summary, disagrees, "/reports/disagrees.json");
+  mts_report_summary_add (summary, two);
+  g_assert_cmpuint (mts_report_summary_get_n_flagged (summary), ==, 2);
+  g_assert_cmpuint (mts_report_summary_get_flagged (summary)->len, ==, 2);
+  flagged = g_ptr_array_index (mts_report_summary_get_flagged (summary), 0);
+  g_assert_cmpstr (flagged->file, ==, "/reports/disagrees.json");
+  g_assert_cmpstr (flagged->organization, ==, "Disagreeing Sender");
+  g_assert_cmpstr (flagged->report_id, ==, "disagree-1");
+  g_assert_true (flagged->flags & MTS_REPORT_FLAG_SUMMARY_DISAGREES);
+  g_assert_cmpint (flagged->failed, ==, 10);
+  g_assert_cmpint (flagged->failed_in_details, ==, 7);
+  /* Read back from a project, a report has no file.  Only the two
+   * policies that disagree are in its numbers. */
+  flagged = g_ptr_array_index (mts_report_summary_get_flagged (summary), 1);
+  g_assert_null (flagged->file);
+  g_assert_cmpstr (flagged->report_id, ==, "two-ways-1");
+  g_assert_cmpint (flagged->failed, ==, 10 + 5);
+  g_assert_cmpint (flagged->failed_in_details, ==, 7 + 8);
+  /* Both are kept: the totals count as the reporter wrote them. */
+  g_assert_cmpint (mts_report_summary_get_failed (summary), ==, 303 + 10 + 18);
+
+  /* Memory stays flat: a year of bad reports keeps only the first ones. */
+  for (guint i = 0; i < 2 * MTS_REPORT_SUMMARY_MAX_FLAGGED; i++)
+    mts_report_summary_add_from_file (summary, disagrees, "/reports/again.json");
+  g_assert_cmpuint (mts_report_summary_get_n_flagged (summary), ==,
+                    2 + 2 * MTS_REPORT_SUMMARY_MAX_FLAGGED);
+  g_assert_cmpuint (mts_report_summary_get_flagged (summary)->len, ==, MTS_REPORT_SUMMARY_MAX_FLAGGED);
+
+  json_builder_begin_object (builder);
+  mts_report_summary_to_json (summary, builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "flagged_reports"), ==,
+                   2 + 2 * MTS_REPORT_SUMMARY_MAX_FLAGGED);
+  list = json_object_get_array_member (object, "flagged");
+  g_assert_cmpuint (json_array_get_length (list), ==, MTS_REPORT_SUMMARY_MAX_FLAGGED);
+  first = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "file"), ==, "/reports/disagrees.json");
+  g_assert_cmpstr (json_object_get_string_member (first, "organization"), ==, "Disagreeing Sender");
+  g_assert_cmpstr (json_object_get_string_member (first, "report_id"), ==, "disagree-1");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (first, "flags"), 0),
+                   ==, "summary-disagrees");
+  g_assert_cmpint (json_object_get_int_member (first, "failed"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (first, "failed_in_details"), ==, 7);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (list, 1), "file"));
+}
+
 static void
 test_facts_round_trip (void)
 {
@@ -859,6 +946,7 @@ main (int    argc,
   g_test_add_func ("/mts/report/parse-errors", test_parse_errors);
   g_test_add_func ("/mts/report/tolerant-forms", test_tolerant_forms);
   g_test_add_func ("/mts/report/summary", test_summary);
+  g_test_add_func ("/mts/report/summary-flagged", test_summary_flagged);
   g_test_add_func ("/mts/report/import-data", test_import_data);
   g_test_add ("/mts/report/import-folders", Fixture, NULL, fixture_set_up, test_import_folders,
               fixture_tear_down);

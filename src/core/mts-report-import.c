@@ -234,7 +234,7 @@ take_report (Run        *run,
     }
   run->result->reports++;
   if (self->summary != NULL)
-    mts_report_summary_add (self->summary, report);
+    mts_report_summary_add_from_file (self->summary, report, file);
   if (self->keep_reports)
     g_ptr_array_add (run->result->imported, report);
   else

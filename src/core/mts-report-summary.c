@@ -4,6 +4,8 @@
  * A summary takes reports one at a time and keeps only counters, so that
  * a year of reports is summed up in the memory of its distinct days,
  * domains, reporters, result types and MX hosts, not of its reports.
+ * Reports whose totals disagree with their failure details are counted,
+ * and the first MTS_REPORT_SUMMARY_MAX_FLAGGED of them are named.
  */
 #include "config.h"
 
@@ -21,7 +23,18 @@ struct _MtsReportSummary
   GHashTable *by_reporter;      /* organization-name -> MtsReportCounts */
   GHashTable *by_result_type;   /* result-type -> MtsReportCounts (failed only) */
   GHashTable *by_mx_host;       /* receiving-mx-hostname, "" if none -> MtsReportCounts (failed) */
+  guint n_flagged;
+  GPtrArray *flagged;           /* MtsReportFlagged, at most MTS_REPORT_SUMMARY_MAX_FLAGGED */
 };
+
+static void
+flagged_free (MtsReportFlagged *flagged)
+{
+  g_free (flagged->file);
+  g_free (flagged->organization);
+  g_free (flagged->report_id);
+  g_free (flagged);
+}
 
 static GHashTable *
 counts_table (void)
@@ -39,6 +52,7 @@ mts_report_summary_new (void)
   summary->by_reporter = counts_table ();
   summary->by_result_type = counts_table ();
   summary->by_mx_host = counts_table ();
+  summary->flagged = g_ptr_array_new_with_free_func ((GDestroyNotify) flagged_free);
   return summary;
 }
 
@@ -52,6 +66,7 @@ mts_report_summary_free (MtsReportSummary *summary)
   g_hash_table_unref (summary->by_reporter);
   g_hash_table_unref (summary->by_result_type);
   g_hash_table_unref (summary->by_mx_host);
+  g_ptr_array_unref (summary->flagged);
   g_free (summary);
 }
 
@@ -72,6 +87,37 @@ count (GHashTable *table,
   counts->failed += failed;
 }
 
+static void
+flag (MtsReportSummary *summary,
+      const MtsReport  *report,
+      const char       *file)
+{
+  MtsReportFlagged *flagged;
+
+  summary->n_flagged++;
+  if (summary->flagged->len >= MTS_REPORT_SUMMARY_MAX_FLAGGED)
+    return;
+  flagged = g_new0 (MtsReportFlagged, 1);
+  flagged->file = g_strdup (file);
+  flagged->organization = g_strdup (report->organization);
+  flagged->report_id = g_strdup (report->report_id);
+  flagged->flags = report->flags;
+  /* Only the policies that disagree, so that the two numbers point at
+   * them and not at the whole report. */
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      const MtsReportPolicy *policy = g_ptr_array_index (report->policies, i);
+
+      if (!policy->summary_disagrees)
+        continue;
+      flagged->failed += policy->failed;
+      for (guint j = 0; j < policy->failures->len; j++)
+        flagged->failed_in_details +=
+          ((const MtsReportFailure *) g_ptr_array_index (policy->failures, j))->failed_session_count;
+    }
+  g_ptr_array_add (summary->flagged, flagged);
+}
+
 /**
  * mts_report_summary_add:
  *
@@ -83,6 +129,21 @@ void
 mts_report_summary_add (MtsReportSummary *summary,
                         const MtsReport  *report)
 {
+  mts_report_summary_add_from_file (summary, report, NULL);
+}
+
+/**
+ * mts_report_summary_add_from_file:
+ * @file: (nullable): where the report was read from, to name it if it
+ *   is flagged
+ *
+ * Like mts_report_summary_add().
+ */
+void
+mts_report_summary_add_from_file (MtsReportSummary *summary,
+                                  const MtsReport  *report,
+                                  const char       *file)
+{
   g_autofree char *day = NULL;
 
   g_return_if_fail (summary != NULL);
@@ -90,6 +151,8 @@ mts_report_summary_add (MtsReportSummary *summary,
 
   day = mts_report_get_day (report);
   summary->n_reports++;
+  if (report->flags & MTS_REPORT_FLAG_SUMMARY_DISAGREES)
+    flag (summary, report, file);
   for (guint i = 0; i < report->policies->len; i++)
     {
       const MtsReportPolicy *policy = g_ptr_array_index (report->policies, i);
@@ -130,6 +193,28 @@ mts_report_summary_get_failed (const MtsReportSummary *summary)
 {
   g_return_val_if_fail (summary != NULL, 0);
   return summary->failed;
+}
+
+/* Returns: how many reports have totals that disagree with their failure
+ * details, all of them, also those beyond the list */
+guint
+mts_report_summary_get_n_flagged (const MtsReportSummary *summary)
+{
+  g_return_val_if_fail (summary != NULL, 0);
+  return summary->n_flagged;
+}
+
+/**
+ * mts_report_summary_get_flagged:
+ *
+ * Returns: (transfer none) (element-type MtsReportFlagged): the first
+ *   MTS_REPORT_SUMMARY_MAX_FLAGGED of those reports, in the order added
+ */
+GPtrArray *
+mts_report_summary_get_flagged (const MtsReportSummary *summary)
+{
+  g_return_val_if_fail (summary != NULL, NULL);
+  return summary->flagged;
 }
 
 /**
@@ -243,7 +328,12 @@ add_table (JsonBuilder *builder,
  * Adds members to the object being built: "successful", "failed",
  * "by_result_type" {type: failed sessions}, "by_mx_host" {host: failed
  * sessions}, "by_policy_domain", "by_day" and "by_reporter" {key:
- * {"successful", "failed"}}; keys sorted.
+ * {"successful", "failed"}}; keys sorted.  Then "flagged_reports" (how
+ * many reports disagree with themselves) and "flagged", the first of
+ * them: [{"file" (null when not known), "organization", "report_id",
+ * "flags" (every deviation, see mts_report_flags_to_strv()), "failed"
+ * (sessions the totals say failed), "failed_in_details" (what the failure
+ * details add up to)}].
  */
 void
 mts_report_summary_to_json (const MtsReportSummary *summary,
@@ -260,4 +350,36 @@ mts_report_summary_to_json (const MtsReportSummary *summary,
   add_table (builder, "by_policy_domain", summary->by_policy_domain, FALSE);
   add_table (builder, "by_day", summary->by_day, FALSE);
   add_table (builder, "by_reporter", summary->by_reporter, FALSE);
+
+  json_builder_set_member_name (builder, "flagged_reports");
+  json_builder_add_int_value (builder, summary->n_flagged);
+  json_builder_set_member_name (builder, "flagged");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < summary->flagged->len; i++)
+    {
+      const MtsReportFlagged *flagged = g_ptr_array_index (summary->flagged, i);
+      g_auto(GStrv) flags = mts_report_flags_to_strv (flagged->flags);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      if (flagged->file != NULL)
+        json_builder_add_string_value (builder, flagged->file);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "organization");
+      json_builder_add_string_value (builder, flagged->organization);
+      json_builder_set_member_name (builder, "report_id");
+      json_builder_add_string_value (builder, flagged->report_id);
+      json_builder_set_member_name (builder, "flags");
+      json_builder_begin_array (builder);
+      for (guint j = 0; flags[j] != NULL; j++)
+        json_builder_add_string_value (builder, flags[j]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "failed");
+      json_builder_add_int_value (builder, flagged->failed);
+      json_builder_set_member_name (builder, "failed_in_details");
+      json_builder_add_int_value (builder, flagged->failed_in_details);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
