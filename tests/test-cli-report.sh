@@ -51,6 +51,40 @@ check "the deep file is rejected with its code" json_is '[r["code"] for r in j["
 check "rejections have a reason" json_is 'all(r["reason"] for r in j["rejected"])' True
 check "an unknown result type is counted by name" json_is 'j["by_result_type"]["x-new-failure-type"]' 12
 check "days are UTC days of the start" json_is 'sorted(j["by_day"])[1]' 2024-01-10
+check "the existing keys are all there" json_is 'all(k in j for k in ("reports", "duplicates", "rejected", "successful", "failed", "by_result_type", "by_policy_domain", "by_day", "by_reporter"))' True
+check "one report is flagged" json_is 'j["flagged_reports"]' 1
+check "the flagged report is named with its file" json_is '[(f["file"].endswith("good/summary-disagrees.json"), f["organization"], f["report_id"], f["flags"]) for f in j["flagged"]]' "[(True, 'Disagreeing Sender', 'disagree-1', ['summary-disagrees'])]"
+check "both of its numbers are kept" json_is '[(f["failed"], f["failed_in_details"]) for f in j["flagged"]]' '[(10, 7)]'
+check "its totals count as sent" json_is 'j["by_reporter"]["Disagreeing Sender"]["failed"]' 10
+check "the text flags it" run 1 report "$data/good/summary-disagrees.json"
+check "with both numbers" grep -qxF 'Report “disagree-1” from Disagreeing Sender: its totals say 10 failed sessions, its failure details add up to 7; both are kept.' "$out"
+check "a consistent report is not flagged" run 1 report --json "$data/good/rfc8460-example.json"
+check "flagged is empty" json_is '(j["flagged_reports"], j["flagged"])' '(0, [])'
+
+# The count column lines up by what a terminal shows, not by bytes:
+# accented and wide (CJK) reporter names too.
+python3 -c "
+import json, sys
+base = json.load(open(sys.argv[2]))
+for i, name in enumerate(['Müller Télécom', '日本郵便', 'Plain Sender']):
+    base['organization-name'] = name
+    base['report-id'] = 'align-%d' % i
+    json.dump(base, open('%s/align-%d.json' % (sys.argv[1], i), 'w'), ensure_ascii=False)
+" "$scratch" "$data/good/google-mx-array.json"
+check "reports with non-ASCII names (and failures) exit 1" run 1 report "$scratch/align-0.json" "$scratch/align-1.json" "$scratch/align-2.json" "$data/good/microsoft-no-zone.json"
+check "the counts line up by display width" python3 -c "
+import re, sys, unicodedata
+width = lambda t: sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in t)
+lines = open(sys.argv[1], encoding='utf-8').read().split('\\n')
+starts = {}
+for line in lines:
+    m = re.match(r'^(  .*? +)(\\d+)( successful|  |$)', line)
+    if m:
+        starts.setdefault(width(m.group(1)), []).append(line)
+assert len(starts) == 1, starts
+names = ' '.join(sum(starts.values(), []))
+assert 'Müller Télécom' in names and '日本郵便' in names and '(not named)' in names, names
+" "$out"
 
 # A gzip bomb and a truncated gzip, made here.
 python3 -c "
@@ -74,7 +108,7 @@ check "an unknown option exits 2" run 2 report --frobnicate "$data/good"
 check "status of an unknown domain exits 2" run 2 status example.com
 check "it says there is no project" grep -q 'no project for example.com' "$err"
 
-check "import into example.com exits 1 (rejections, other domains)" run 1 import --json example.com "$data/good" "$data/mail" "$data/maildir" "$data/bad"
+check "import into example.com exits 1 (rejected files)" run 1 import --json example.com "$data/good" "$data/mail" "$data/maildir" "$data/bad"
 check "13 reports stored" json_is 'j["reports"]' 13
 check "other domains listed" json_is 'sorted(o["domain"] for o in j["other_domains"])' "['company-y.example', 'other.example']"
 check "the project file is in XDG_DATA_HOME" json_is 'j["project"].startswith("'"$scratch"'/data/io.github.mtasts.Wizard/domains/")' True
@@ -95,6 +129,19 @@ check "still 13 stored" json_is 'j["stored"]' 13
 check "the project file is unchanged" cmp "$scratch/first.json" "$scratch/data/io.github.mtasts.Wizard/domains/example.com.json"
 check "a clean import exits 0" run 0 import example.com "$data/good/google-mx-array.json"
 check "the text names the project" grep -q 'now holds 13 reports' "$out"
+
+# A shared mailbox holds reports for other domains: they are listed, and
+# the import still succeeds; only a rejected file makes it exit 1.
+export XDG_DATA_HOME=$scratch/shared
+check "import with a file for another domain exits 0" run 0 import --json example.com "$data/good/other-domain.json" "$data/good/google-mx-array.json"
+check "the report for example.com is stored" json_is 'j["reports"]' 1
+check "the other domain is listed" json_is '[o["domain"] for o in j["other_domains"]]' "['other.example']"
+check "import of only another domain's file exits 0" run 0 import example.com "$data/good/other-domain.json"
+check "the text lists it" grep -q 'is for other.example, not stored' "$out"
+check "import with a rejected file exits 1" run 1 import --json example.com "$data/good/other-domain.json" "$data/bad/not-json.json"
+check "the rejected file is listed" json_is '[r["code"] for r in j["rejected"]]' "['report-not-json']"
+check "help import says other domains are not a failure" sh -c "\"$mtasts\" help import | tr '\\n' ' ' | grep -q '0 when no file was rejected, also when some held reports for other domains'"
+export XDG_DATA_HOME=$scratch/data
 
 check "status exits 1: not ready" run 1 status example.com
 check "status says not yet" grep -q '^Not ready for enforce yet\.$' "$out"
