@@ -6,7 +6,8 @@
 #
 # Generates COUNT reports (a third each .json, .json.gz and .eml with a
 # base64 application/tlsrpt+gzip part; 1 to 4 policies and up to 6 failure
-# details each, 40 reporters, a year of days) in a scratch folder, then
+# details each, 40 reporters, a year of days, one in 7 with totals that
+# disagree with their failure details) in a scratch folder, then
 # runs `mtasts report --json` on it pinned to one core (taskset -c 0),
 # RUNS times (default 3) after one warm-up run, and prints for each run
 # and for the median run reports per CPU second (user + system time of
@@ -53,7 +54,10 @@ for i in range(count):
                                                       "mx: mx2." + domain, "max_age: 604800"],
                                     "policy-domain": domain, "mx-host": ["mx1." + domain, "mx2." + domain]},
                          "summary": {"total-successful-session-count": rng.randint(0, 100000),
-                                     "total-failure-session-count": sum(d["failed-session-count"] for d in details)},
+                                     # One report in 7 disagrees with its details, as some
+                                     # reporters' do: the summary names only the first 100.
+                                     "total-failure-session-count": sum(d["failed-session-count"] for d in details)
+                                                                    + (3 if i % 7 == 0 else 0)},
                          "failure-details": details})
     report = json.dumps({"organization-name": org, "date-range": {"start-datetime": start, "end-datetime": end},
                          "contact-info": "tlsrpt@" + org, "report-id": "%s-%06d" % (org, i), "policies": policies})

@@ -69,6 +69,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       !g_hash_table_contains (mts_report_summary_get_by_day (summary), day) !=
         (report->policies->len == 0))
     abort ();
+  /* A report is flagged exactly when its totals and details disagree. */
+  if (mts_report_summary_get_n_flagged (summary) !=
+        ((report->flags & MTS_REPORT_FLAG_SUMMARY_DISAGREES) ? 1u : 0u) ||
+      mts_report_summary_get_flagged (summary)->len != mts_report_summary_get_n_flagged (summary))
+    abort ();
 
   facts = mts_report_to_facts (report);
   node = json_node_init_object (json_node_alloc (), facts);
