@@ -225,6 +225,8 @@ print_table (const char *title,
       else
         {
           printf ("  %s", padded);
+          /* Translators: sessions of one row of a table, after its name
+           * (a day, a domain or a reporter). */
           printf (_("%lld successful, %lld failed\n"),
                   (long long) counts->successful, (long long) counts->failed);
         }
