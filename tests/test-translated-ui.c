@@ -13,6 +13,10 @@
 #include <locale.h>
 
 #include "app/mts-application.h"
+#include "app/mts-preferences-window.h"
+#include "app/mts-promotion-dialog.h"
+#include "app/mts-readiness-view.h"
+#include "app/mts-what-is-window.h"
 #include "app/mts-window-private.h"
 #include "mts-ui-test.h"
 
@@ -46,6 +50,7 @@ is_mapped (gpointer widget)
 
 typedef struct
 {
+  GtkWidget *toplevel;
   int width;
   int height;
 } Size;
@@ -58,21 +63,29 @@ size_settled (gpointer data)
   Size *size = data;
   int minimum;
 
-  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
-  return ABS (gtk_widget_get_height (GTK_WIDGET (window)) - size->height) <= FRAME_SLACK &&
-         (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - size->width) <= FRAME_SLACK ||
+  gtk_widget_measure (size->toplevel, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  return ABS (gtk_widget_get_height (size->toplevel) - size->height) <= FRAME_SLACK &&
+         (ABS (gtk_widget_get_width (size->toplevel) - size->width) <= FRAME_SLACK ||
           minimum > size->width + FRAME_SLACK);
+}
+
+static void
+resize_window (GtkWidget *toplevel,
+               int        width,
+               int        height)
+{
+  Size size = { toplevel, width, height };
+
+  gtk_window_set_default_size (GTK_WINDOW (toplevel), width, height);
+  wait_for (size_settled, &size, "the window size");
+  mts_ui_test_settle (toplevel);
 }
 
 static void
 resize (int width,
         int height)
 {
-  Size size = { width, height };
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  wait_for (size_settled, &size, "the window size");
-  settle ();
+  resize_window (GTK_WIDGET (window), width, height);
 }
 
 /* Labels cut off on purpose, where the whole text is elsewhere: the
@@ -123,11 +136,35 @@ collect_labels (GtkWidget  *widget,
     collect_labels (child, cut, widest, widest_text);
 }
 
-/* The screenshot of one step at one size, and what does not fit on it. */
+/* Scrolls the page that holds @target so that it is at the top of the
+ * screenshot; the labels are checked wherever they are. */
 static void
-check_step_at (const char *step,
-               int         width,
-               int         height)
+scroll_to (GtkWidget *target)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  graphene_point_t point;
+
+  g_assert_nonnull (scrolled);
+  mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  /* The viewport stays put; what it shows moves. */
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  g_assert_true (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                            MAX (0, point.y - 24));
+  mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
+}
+
+/* The screenshot of one window at one size, and what does not fit on it;
+ * @top: (nullable): scrolled to the top of the screenshot. */
+static void
+check_window_at (GtkWidget  *toplevel,
+                 const char *step,
+                 int         width,
+                 int         height,
+                 GtkWidget  *top)
 {
   g_autoptr(GString) cut = g_string_new (NULL);
   g_autoptr(GString) widest_text = g_string_new (NULL);
@@ -135,11 +172,13 @@ check_step_at (const char *step,
   int widest = 0;
   int actual;
 
-  resize (width, height);
-  mts_ui_test_save_screenshot (GTK_WIDGET (window), name);
-  collect_labels (GTK_WIDGET (window), cut, &widest, widest_text);
+  resize_window (toplevel, width, height);
+  if (top != NULL)
+    scroll_to (top);
+  mts_ui_test_save_screenshot (toplevel, name);
+  collect_labels (toplevel, cut, &widest, widest_text);
 
-  actual = gtk_widget_get_width (GTK_WIDGET (window));
+  actual = gtk_widget_get_width (toplevel);
   if (actual > width + FRAME_SLACK)
     g_string_append_printf (problems, "\n%s: the window is %d px wide instead of %d: its content "
                             "cannot be narrower; the widest label (%d px) says “%s”",
@@ -149,10 +188,28 @@ check_step_at (const char *step,
 }
 
 static void
+check_step_at (const char *step,
+               int         width,
+               int         height)
+{
+  check_window_at (GTK_WIDGET (window), step, width, height, NULL);
+}
+
+static void
 check_step (const char *step)
 {
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     check_step_at (step, sizes[i].width, sizes[i].height);
+}
+
+/* Another window (a dialog, Preferences) at both sizes. */
+static void
+check_window (GtkWidget  *toplevel,
+              const char *name,
+              GtkWidget  *top)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    check_window_at (toplevel, name, sizes[i].width, sizes[i].height, top);
 }
 
 static gboolean
@@ -187,6 +244,194 @@ add_host (const char *text)
   gtk_editable_set_text (GTK_EDITABLE (row), text);
   g_signal_emit_by_name (row, "apply");
   settle ();
+}
+
+/* The Progress step and what opens from it ------------------------------ */
+
+static MtsProgressPage *
+progress_page (void)
+{
+  return MTS_PROGRESS_PAGE (_mts_window_get_page (window, MTS_STEP_PROGRESS));
+}
+
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static MtsReadinessView *
+readiness_view (void)
+{
+  return MTS_READINESS_VIEW (find_type (GTK_WIDGET (progress_page ()), MTS_TYPE_READINESS_VIEW));
+}
+
+/* One day's TLS report (RFC 8460) for example.com from @organization. */
+static void
+write_report (const char *dir,
+              const char *organization,
+              int         day,
+              int         successful,
+              const char *failure_type,
+              int         failed)
+{
+  g_autofree char *date = g_strdup_printf ("2026-03-%02d", day);
+  g_autofree char *name = g_strdup_printf ("%s-%s.json", organization, date);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *details = failed > 0
+    ? g_strdup_printf ("{\"result-type\": \"%s\", \"sending-mta-ip\": \"192.0.2.10\", "
+                       "\"receiving-mx-hostname\": \"mx1.example.com\", \"failed-session-count\": %d}",
+                       failure_type, failed)
+    : g_strdup ("");
+  g_autofree char *json = g_strdup_printf (
+    "{\"organization-name\": \"%s\", \"date-range\": {\"start-datetime\": \"%sT00:00:00Z\", "
+    "\"end-datetime\": \"%sT23:59:59Z\"}, \"contact-info\": \"tlsrpt@reporter.example\", "
+    "\"report-id\": \"%s-%s\", \"policies\": [{\"policy\": {\"policy-type\": \"sts\", "
+    "\"policy-string\": [\"version: STSv1\", \"mode: testing\", \"mx: mx1.example.com\", "
+    "\"max_age: 604800\"], \"policy-domain\": \"example.com\", \"mx-host\": [\"mx1.example.com\"]}, "
+    "\"summary\": {\"total-successful-session-count\": %d, \"total-failure-session-count\": %d}, "
+    "\"failure-details\": [%s]}]}",
+    organization, date, date, organization, date, successful, failed, details);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+reports_shown (gpointer data)
+{
+  MtsReportsView *view = data;
+
+  return !mts_reports_view_is_importing (view) && !_mts_reports_view_is_summarizing (view);
+}
+
+/* Reports from two senders over ten days, large numbers (digit grouping),
+ * failures of two kinds, and a file that is no report: every part of the
+ * Reports view shows. */
+static void
+import_reports (void)
+{
+  MtsReportsView *view = _mts_progress_page_get_reports_view (progress_page ());
+  g_autofree char *dir = g_build_filename (data_home, "reports", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.json", NULL);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (int day = 1; day <= 10; day++)
+    {
+      write_report (dir, "Google Inc.", day, 12000 + 100 * day,
+                    day == 4 ? "certificate-expired" : "starttls-not-supported", day % 3 == 0 ? 2 : 0);
+      write_report (dir, "Microsoft Corporation", day, 5000, "validation-failure", day == 7 ? 1 : 0);
+    }
+  g_assert_true (g_file_set_contents (broken, "{ \"organization-name\": ", -1, &error));
+  g_assert_no_error (error);
+  folder = g_file_new_for_path (dir);
+  g_list_store_append (files, folder);
+  g_assert_true (_mts_window_import_files (window, G_LIST_MODEL (files)));
+  wait_for (reports_shown, view, "the reports to be imported and summed up");
+  settle ();
+}
+
+/* The project as after weeks of testing: published, then checked. */
+static void
+start_testing (void)
+{
+  MtsProject *project = _mts_window_get_project (window);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) published = g_date_time_add_days (now, -20);
+  const char *id = "20261101T000000";
+
+  mts_project_set_mode (project, MTS_POLICY_MODE_TESTING);
+  mts_project_add_id (project, id, published);
+  mts_project_mark_id_published (project, id, published);
+  mts_project_set_published (project, MTS_PUBLISHED_POLICY, published);
+  mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, published);
+  mts_project_set_published (project, MTS_PUBLISHED_TLSRPT_RECORD, published);
+  mts_project_set_state (project, MTS_PROJECT_STATE_TESTING, published);
+  /* As after a check that saw it all: the window shows the project again. */
+  _mts_window_project_changed (GTK_WIDGET (progress_page ()));
+  settle ();
+}
+
+static gboolean
+has_toplevel (gpointer data)
+{
+  GType type = GPOINTER_TO_SIZE (data);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (item), type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  wait_for (has_toplevel, GSIZE_TO_POINTER (type), g_type_name (type));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (item), type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        return GTK_WIDGET (item);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+close_window (GtkWidget *toplevel)
+{
+  g_object_ref (toplevel);
+  gtk_window_destroy (GTK_WINDOW (toplevel));
+  mts_ui_test_drain ();
+  g_assert_finalize_object (toplevel);
+  settle ();
+}
+
+/* A switch's dialog from its button on the Progress step. */
+static void
+check_promotion (const char *which,
+                 const char *name)
+{
+  GtkWidget *dialog;
+
+  mts_ui_test_click (_mts_readiness_view_get_button (readiness_view (), which));
+  if (g_str_equal (which, "enforce"))
+    {
+      /* Not ready: it asks first, naming what is missing.  A message
+       * dialog is as narrow as it can be; stretched wide it says nothing
+       * more. */
+      GtkWidget *confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+
+      check_window_at (confirm, "promotion-confirm", sizes[0].width, sizes[0].height, NULL);
+      adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "switch");
+      mts_ui_test_drain ();
+    }
+  dialog = find_toplevel (MTS_TYPE_PROMOTION_DIALOG);
+  mts_ui_test_settle (dialog);
+  check_window (dialog, name, NULL);
+  close_window (dialog);
 }
 
 /* Every step, with the messages that add the most text: the servers
@@ -245,6 +490,44 @@ test_every_step (void)
 
   next (MTS_STEP_PROGRESS);
   check_step ("progress");
+
+  /* With reports, testing, then each switch's dialog. */
+  import_reports ();
+  start_testing ();
+  check_step ("progress-testing");
+  {
+    MtsReportsView *view = _mts_progress_page_get_reports_view (progress_page ());
+
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      check_window_at (GTK_WIDGET (window), "progress-reports", sizes[i].width, sizes[i].height,
+                       GTK_WIDGET (view));
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      check_window_at (GTK_WIDGET (window), "progress-reports-lists", sizes[i].width, sizes[i].height,
+                       GTK_WIDGET (_mts_reports_view_get_list (view, "types")));
+  }
+  check_promotion ("enforce", "promotion-enforce");
+  check_promotion ("remove", "promotion-remove");
+  resize (sizes[1].width, sizes[1].height);
+
+  /* The windows that open from the menu and the first step. */
+  {
+    GtkWidget *what_is = GTK_WIDGET (mts_what_is_window_new (GTK_WINDOW (window)));
+
+    gtk_window_present (GTK_WINDOW (what_is));
+    wait_for (is_mapped, what_is, "the What is MTA-STS? window");
+    check_window (what_is, "what-is", NULL);
+    close_window (what_is);
+  }
+  {
+    GtkWidget *preferences = GTK_WIDGET (mts_preferences_window_new (GTK_WINDOW (window)));
+
+    gtk_window_present (GTK_WINDOW (preferences));
+    wait_for (is_mapped, preferences, "the preferences");
+    check_window (preferences, "preferences", NULL);
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "readiness");
+    check_window (preferences, "preferences-readiness", NULL);
+    close_window (preferences);
+  }
 
   /* Narrow, the list of steps is a page of its own. */
   resize (sizes[0].width, sizes[0].height);

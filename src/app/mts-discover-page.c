@@ -232,11 +232,14 @@ mts_discover_page_set_result (MtsDiscoverPage      *self,
   if (result->policy != NULL && mts_policy_fetch_result_is_valid (result->policy))
     {
       g_autofree char *line = NULL;
+      g_autofree char *mx_lines = NULL;
 
       policy = result->policy->policy;
-      line = g_strdup_printf (_("Mode %s, %u mx lines, max_age %u"),
-                              mts_policy_mode_to_string (policy->mode), policy->mx->len,
-                              policy->max_age);
+      mx_lines = g_strdup_printf (g_dngettext (NULL, "%u mx line", "%u mx lines", policy->mx->len),
+                                  policy->mx->len);
+      /* Translators: the policy file found: "Mode testing, 2 mx lines, max_age 604800". */
+      line = g_strdup_printf (_("Mode %s, %s, max_age %u"),
+                              mts_policy_mode_to_string (policy->mode), mx_lines, policy->max_age);
       add_problems (self->rows[ROW_POLICY], result->policy->problems);
       mts_status_row_set_status (self->rows[ROW_POLICY], status_of (result->policy->problems), line);
     }

@@ -481,9 +481,14 @@ import_progress_cb (guint    done,
       gtk_label_set_text (self->import_label, _("Looking for reports…"));
       return;
     }
-  /* Translators: while importing: "Reading 12 of 2,000 files…". */
-  text = g_strdup_printf (g_dngettext (NULL, "Reading %u of %u file…", "Reading %u of %u files…", total),
-                          done, total);
+  {
+    g_autofree char *done_text = mts_format_count (done);
+    g_autofree char *total_text = mts_format_count (total);
+
+    /* Translators: while importing: "Reading 12 of 2,000 files…". */
+    text = g_strdup_printf (g_dngettext (NULL, "Reading %s of %s file…", "Reading %s of %s files…", total),
+                            done_text, total_text);
+  }
   gtk_label_set_text (self->import_label, text);
   gtk_progress_bar_set_fraction (self->import_progress, (double) done / total);
 }
@@ -549,22 +554,24 @@ outcome_message (guint                        added,
   if (added == 0 && result->duplicates == 0 && result->rejected->len == 0 && result->elsewhere->len == 0)
     return g_strdup (_("No reports found there"));
   if (added > 0)
-    g_string_append_printf (message, g_dngettext (NULL, "Imported %u report", "Imported %u reports", added),
-                            added);
+    {
+      g_autofree char *number = mts_format_count (added);
+
+      g_string_append_printf (message, g_dngettext (NULL, "Imported %s report", "Imported %s reports", added),
+                              number);
+    }
   else
     g_string_append (message, _("No new reports"));
   if (result->duplicates > 0)
-    g_string_append_printf (message, g_dngettext (NULL, ", %u already known", ", %u already known",
-                                                  result->duplicates),
-                            result->duplicates);
-  if (result->elsewhere->len > 0)
-    g_string_append_printf (message, g_dngettext (NULL, ", %u for another domain", ", %u for other domains",
-                                                  result->elsewhere->len),
-                            result->elsewhere->len);
-  if (result->rejected->len > 0)
-    g_string_append_printf (message, g_dngettext (NULL, ", %u file could not be read",
-                                                  ", %u files could not be read", result->rejected->len),
-                            result->rejected->len);
+    {
+      g_autofree char *number = mts_format_count (result->duplicates);
+
+      g_string_append_printf (message, g_dngettext (NULL, ", %s already known", ", %s already known",
+                                                    result->duplicates),
+                              number);
+    }
+  /* The files left out are listed under the buttons, each with why: a
+   * toast cannot wrap, so it does not say it again. */
   return g_string_free (g_steal_pointer (&message), FALSE);
 }
 
@@ -575,26 +582,30 @@ import_event (guint                        added,
               const MtsReportImportResult *result)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *added_text = mts_format_count (added);
+  g_autofree char *duplicates_text = mts_format_count (result->duplicates);
+  g_autofree char *rejected_text = mts_format_count (result->rejected->len);
+  g_autofree char *elsewhere_text = mts_format_count (result->elsewhere->len);
   g_autofree char *headline = NULL;
   g_autofree char *details = NULL;
 
   /* Translators: a line of the timeline, before what was left out. */
-  headline = g_strdup_printf (g_dngettext (NULL, "Imported %u new TLS report", "Imported %u new TLS reports",
+  headline = g_strdup_printf (g_dngettext (NULL, "Imported %s new TLS report", "Imported %s new TLS reports",
                                            added),
-                              added);
+                              added_text);
   if (result->duplicates > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u duplicate", "%u duplicates",
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s duplicate", "%s duplicates",
                                                           result->duplicates),
-                                             result->duplicates));
+                                             duplicates_text));
   if (result->rejected->len > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u file rejected", "%u files rejected",
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s file rejected", "%s files rejected",
                                                           result->rejected->len),
-                                             result->rejected->len));
+                                             rejected_text));
   if (result->elsewhere->len > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%u report for other domains",
-                                                          "%u reports for other domains",
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s report for other domains",
+                                                          "%s reports for other domains",
                                                           result->elsewhere->len),
-                                             result->elsewhere->len));
+                                             elsewhere_text));
   if (parts->len == 0)
     /* Translators: a line of the timeline: "Imported 12 new TLS reports." */
     return g_strdup_printf (_("%s."), headline);
@@ -635,9 +646,13 @@ finish_import (MtsReportsView *self,
 
   show_outcome (self, result);
   if (stopped)
-    message = g_strdup_printf (g_dngettext (NULL, "Import stopped: %u report was imported",
-                                            "Import stopped: %u reports were imported", added),
-                               added);
+    {
+      g_autofree char *number = mts_format_count (added);
+
+      message = g_strdup_printf (g_dngettext (NULL, "Import stopped: %s report was imported",
+                                              "Import stopped: %s reports were imported", added),
+                                 number);
+    }
   else
     message = outcome_message (added, result);
   /* Saved and shown again by the window, as after any change. */
@@ -655,6 +670,8 @@ store_batch_cb (gpointer user_data)
   MtsReportsView *self = user_data;
   GPtrArray *imported = self->storing->imported;
   gint64 until = g_get_monotonic_time () + 8 * G_TIME_SPAN_MILLISECOND;
+  g_autofree char *stored_text = NULL;
+  g_autofree char *total_text = NULL;
   g_autofree char *text = NULL;
 
   if (g_cancellable_is_cancelled (self->import_cancellable) || self->storing_project != self->project)
@@ -682,10 +699,12 @@ store_batch_cb (gpointer user_data)
       finish_import (self, FALSE);
       return G_SOURCE_REMOVE;
     }
+  stored_text = mts_format_count (self->stored);
+  total_text = mts_format_count (imported->len);
   /* Translators: while importing, after reading: "Storing 200 of 2,000 reports…". */
-  text = g_strdup_printf (g_dngettext (NULL, "Storing %u of %u report…", "Storing %u of %u reports…",
+  text = g_strdup_printf (g_dngettext (NULL, "Storing %s of %s report…", "Storing %s of %s reports…",
                                        imported->len),
-                          self->stored, imported->len);
+                          stored_text, total_text);
   gtk_label_set_text (self->import_label, text);
   gtk_progress_bar_set_fraction (self->import_progress, (double) self->stored / imported->len);
   return G_SOURCE_CONTINUE;

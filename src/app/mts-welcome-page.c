@@ -238,8 +238,11 @@ describe_readiness (const MtsProjectSummary      *summary,
         }
       return failing == 0
              ? g_strdup (_("Reports and checks still look good"))
-             /* Translators: %u of %u are counts of checks, as in "2 of 5". */
-             : g_strdup_printf (_("Needs attention: %u of %u checks not met"), failing, counted);
+             /* Translators: %u of %u are counts of checks, as in "2 of 5"; the
+              * plural goes with the second, the number of checks. */
+             : g_strdup_printf (g_dngettext (NULL, "Needs attention: %u of %u check not met",
+                                             "Needs attention: %u of %u checks not met", counted),
+                                failing, counted);
     }
 
   for (guint i = 0; i < readiness->items->len; i++)
@@ -247,8 +250,11 @@ describe_readiness (const MtsProjectSummary      *summary,
       met++;
   return readiness->ready
          ? g_strdup (_("Ready to switch to enforce"))
-         /* Translators: %u of %u are counts of checks, as in "4 of 6". */
-         : g_strdup_printf (_("Not ready for enforce yet: %u of %u checks met"),
+         /* Translators: %u of %u are counts of checks, as in "4 of 6"; the
+          * plural goes with the second, the number of checks. */
+         : g_strdup_printf (g_dngettext (NULL, "Not ready for enforce yet: %u of %u check met",
+                                         "Not ready for enforce yet: %u of %u checks met",
+                                         readiness->items->len),
                             met, readiness->items->len);
 }
 

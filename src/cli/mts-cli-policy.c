@@ -207,11 +207,19 @@ print_text (const MtsPolicy *policy,
     printf ("%s\n", _("The policy is not valid: senders ignore it, or refuse mail, until the "
                       "errors above are fixed."));
   else
-    printf (g_dngettext (GETTEXT_PACKAGE,
-                         "The policy is valid: mode %s, max_age %u seconds, %u mx pattern.\n",
-                         "The policy is valid: mode %s, max_age %u seconds, %u mx patterns.\n",
-                         policy->mx->len),
-            mts_policy_mode_to_string (policy->mode), policy->max_age, policy->mx->len);
+    {
+      /* Each count has its own plural, so they are separate messages. */
+      g_autofree char *max_age = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds",
+                                                               policy->max_age),
+                                                  policy->max_age);
+      g_autofree char *patterns = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u mx pattern",
+                                                                "%u mx patterns", policy->mx->len),
+                                                   policy->mx->len);
+
+      /* Translators: "The policy is valid: mode enforce, max_age 604800 seconds, 3 mx patterns." */
+      printf (_("The policy is valid: mode %s, max_age %s, %s.\n"),
+              mts_policy_mode_to_string (policy->mode), max_age, patterns);
+    }
 }
 
 static int
