@@ -4,7 +4,9 @@
  * from the catalogs built in the build dir, narrow and wide, with a
  * screenshot of each, checked for text that does not fit: a label that
  * does not wrap makes the window wider than asked, and a label cut off
- * with "…" hides words. */
+ * with "…" hides words.  The Progress step is also seen with imported
+ * reports while testing, and so are the windows that open from it and
+ * from the menu: the switch dialogs, What is MTA-STS? and Preferences. */
 #include "config.h"
 
 #include <adwaita.h>
