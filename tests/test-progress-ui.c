@@ -365,6 +365,19 @@ make_ready (void)
   settle ();
 }
 
+static gboolean
+saved (gpointer data)
+{
+  return !_mts_window_is_saving (window);
+}
+
+/* The window saves in a thread. */
+static void
+wait_saved (void)
+{
+  wait_for (saved, NULL, "the project to be saved");
+}
+
 static MtsPromotionDialog *
 find_dialog (void)
 {
@@ -556,6 +569,7 @@ test_promote_enforce (void)
   g_assert_cmpstr (mts_project_get_current_id (project ()), ==, new_id);
   g_assert_cmpstr (mts_wizard_model_get_id (_mts_window_get_model (window)), ==, new_id);
   g_assert_cmpint (mts_wizard_model_get_mode (_mts_window_get_model (window)), ==, MTS_POLICY_MODE_ENFORCE);
+  wait_saved ();
   {
     g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
     g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
@@ -992,12 +1006,6 @@ remove_tree (const char *path)
     }
   g_dir_close (dir);
   g_rmdir (path);
-}
-
-static void
-wait_saved (void)
-{
-  settle ();
 }
 
 /* A removal takes weeks: the switch is in the project file, so a new

@@ -2048,6 +2048,174 @@ test_full_disk_tmpfs (void)
   g_rmdir (dir);
 }
 
+/* Saving in a thread -------------------------------------------------- */
+
+typedef struct
+{
+  guint done;
+  guint failed;
+  GError *error;
+} SaveResults;
+
+static void
+save_async_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaveResults *results = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mts_project_store_save_finish (MTS_PROJECT_STORE (source), result, &error))
+    {
+      results->failed++;
+      if (results->error == NULL)
+        results->error = g_steal_pointer (&error);
+    }
+  results->done++;
+}
+
+static void
+wait_saves (SaveResults *results,
+            guint        n)
+{
+  while (results->done < n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Asked three times while the first write runs: the writes do not
+ * overlap, every request is answered, and the file ends with the latest
+ * state; what the thread wrote is the project's base for the next save. */
+static void
+test_save_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) project = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(MtsProject) other = NULL;
+  g_autofree char *disk = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *path = domains_path (fixture, "example.com.json");
+  SaveResults results = { 0 };
+  gint64 revision;
+
+  project = mts_project_store_create (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  revision = mts_project_get_revision (project);
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%d", i);
+
+      add_report (project, "Example Org", id);
+    }
+  mts_project_store_save_async (fixture->store, project, NULL, save_async_cb, &results);
+  mts_project_set_mode (project, MTS_POLICY_MODE_ENFORCE);
+  mts_project_store_save_async (fixture->store, project, NULL, save_async_cb, &results);
+  mts_project_set_max_age (project, 86400);
+  mts_project_store_save_async (fixture->store, project, NULL, save_async_cb, &results);
+  wait_saves (&results, 3);
+  g_assert_no_error (results.error);
+  g_assert_cmpuint (results.failed, ==, 0);
+  /* Two writes: the first, then one for the two that waited. */
+  g_assert_cmpint (mts_project_get_revision (project), ==, revision + 2);
+
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mts_project_get_mode (loaded), ==, MTS_POLICY_MODE_ENFORCE);
+  g_assert_cmpuint (mts_project_get_max_age (loaded), ==, 86400);
+  g_assert_cmpuint (mts_project_get_n_reports (loaded), ==, 200);
+  /* The same text as a save on this thread writes. */
+  disk = read_text (path);
+  memory = mts_project_to_data (project, NULL);
+  g_assert_cmpstr (disk, ==, memory);
+
+  /* Another writer meanwhile: merged in the thread, and shown here. */
+  other = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  add_report (other, "Other Org", "o1");
+  g_assert_true (mts_project_store_save (fixture->store, other, &error));
+  g_assert_no_error (error);
+  mts_project_set_step (project, "policy");
+  mts_project_store_save_async (fixture->store, project, NULL, save_async_cb, &results);
+  /* Changed again while the thread writes: that change is kept too. */
+  mts_project_set_display_name (project, "Example");
+  wait_saves (&results, 4);
+  g_assert_no_error (results.error);
+  g_assert_cmpuint (mts_project_get_n_reports (project), ==, 201);
+  g_assert_cmpstr (mts_project_get_display_name (project), ==, "Example");
+  g_assert_cmpstr (mts_project_get_step (project), ==, "policy");
+  g_assert_true (mts_project_store_save (fixture->store, project, &error));
+  g_assert_no_error (error);
+  g_clear_object (&loaded);
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mts_project_get_n_reports (loaded), ==, 201);
+  g_assert_cmpstr (mts_project_get_display_name (loaded), ==, "Example");
+  g_assert_cmpstr (mts_project_get_step (loaded), ==, "policy");
+}
+
+/* Both changed the same setting: the thread refuses as the sync save
+ * does, and nothing in memory changes. */
+static void
+test_save_async_conflict (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) created = NULL;
+  g_autoptr(MtsProject) a = NULL;
+  g_autoptr(MtsProject) b = NULL;
+  SaveResults results = { 0 };
+
+  created = mts_project_store_create (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  a = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  b = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  mts_project_set_mode (a, MTS_POLICY_MODE_ENFORCE);
+  mts_project_set_mode (b, MTS_POLICY_MODE_NONE);
+  g_assert_true (mts_project_store_save (fixture->store, a, &error));
+  g_assert_no_error (error);
+  mts_project_store_save_async (fixture->store, b, NULL, save_async_cb, &results);
+  wait_saves (&results, 1);
+  g_assert_error (results.error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_CONFLICT);
+  g_clear_error (&results.error);
+  g_assert_cmpint (mts_project_get_mode (b), ==, MTS_POLICY_MODE_NONE);
+}
+
+/* A window that closes while its write runs waits for it, then saves
+ * what is left at once. */
+static void
+test_save_wait (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsProject) project = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  SaveResults results = { 0 };
+
+  project = mts_project_store_create (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("w%d", i);
+
+      add_report (project, "Example Org", id);
+    }
+  mts_project_store_save_async (fixture->store, project, NULL, save_async_cb, &results);
+  mts_project_set_mode (project, MTS_POLICY_MODE_ENFORCE);
+  mts_project_store_save_wait (fixture->store, project);
+  g_assert_true (mts_project_store_save (fixture->store, project, &error));
+  g_assert_no_error (error);
+  loaded = mts_project_store_open (fixture->store, "example.com", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mts_project_get_mode (loaded), ==, MTS_POLICY_MODE_ENFORCE);
+  g_assert_cmpuint (mts_project_get_n_reports (loaded), ==, 100);
+  /* The callback still comes. */
+  wait_saves (&results, 1);
+  g_assert_no_error (results.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2079,6 +2247,9 @@ main (int   argc,
   ADD ("/mts/project/switch/round-trip", test_switch_round_trip);
   g_test_add_func ("/mts/project/switch/old-file", test_switch_old_file);
   ADD ("/mts/project/switch/merge", test_switch_merge);
+  ADD ("/mts/project/save-async", test_save_async);
+  ADD ("/mts/project/save-async-conflict", test_save_async_conflict);
+  ADD ("/mts/project/save-wait", test_save_wait);
   ADD ("/mts/project/two-processes", test_two_processes);
   ADD ("/mts/project/read-only", test_read_only);
   ADD ("/mts/project/full-disk/rlimit", test_full_disk_rlimit);

@@ -352,13 +352,23 @@ import_done (gpointer data)
          !_mts_reports_view_is_summarizing (reports_view ());
 }
 
+static gboolean
+saved (gpointer data)
+{
+  return window == NULL || !_mts_window_is_saving (window);
+}
+
+/* The window saves in a thread: once it is done. */
 static MtsProject *
 load_saved_project (void)
 {
   g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
   g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
   g_autoptr(GError) error = NULL;
-  MtsProject *project = mts_project_store_open (store, "example.com", &error);
+  MtsProject *project;
+
+  wait_for (saved, NULL, "the project to be saved");
+  project = mts_project_store_open (store, "example.com", &error);
 
   g_assert_no_error (error);
   return project;
@@ -810,6 +820,7 @@ test_close_while_importing (void)
   wait_for (view_idle, view, "the import to stop after the window closed");
   mts_ui_test_drain ();
   g_assert_finalize_object (window);
+  window = NULL;
   g_assert_finalize_object (view);
 
   saved = load_saved_project ();

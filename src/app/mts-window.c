@@ -64,6 +64,8 @@ struct _MtsWindow
   MtsWizardModel *model;
   gulong model_changed_id;
   guint save_source;
+  /* Saves asked of the store and not answered yet (see save_now ()). */
+  guint saves_pending;
   /* The policy when the project was opened, to tell when a published
    * policy changes and needs a new id (RFC 8461 §3.1). */
   char *opened_policy;
@@ -387,22 +389,81 @@ update_navigation (MtsWindow *self)
 
 /* The project ----------------------------------------------------------- */
 
-static gboolean
-save_now (MtsWindow *self)
+static void
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
+  GWeakRef *weak = user_data;
+  g_autoptr(MtsWindow) self = g_weak_ref_get (weak);
   g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+  gboolean ok;
 
-  g_clear_handle_id (&self->save_source, g_source_remove);
-  if (self->project == NULL)
-    return FALSE;
-  if (!mts_project_store_save (self->store, self->project, &error))
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (app != NULL)
+    g_application_release (app);
+  ok = mts_project_store_save_finish (MTS_PROJECT_STORE (source), result, &error);
+  /* A closed window saved what was left when it closed. */
+  if (self == NULL)
+    return;
+  g_assert (self->saves_pending > 0);
+  self->saves_pending--;
+  if (!ok && self->project != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Your changes could not be saved: %s"), error->message);
 
       _mts_window_toast (GTK_WIDGET (self), message);
-      return FALSE;
     }
-  return TRUE;
+}
+
+/* A project with a year of reports takes a quarter of a second to write
+ * (fsync included): the store writes it in a thread, and only turns it
+ * into text here.  The application is held until the write is done, so
+ * that closing the last window does not end the app before it. */
+static void
+save_now (MtsWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  GWeakRef *weak;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  if (self->project == NULL)
+    return;
+  self->saves_pending++;
+  if (app != NULL)
+    g_application_hold (app);
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  mts_project_store_save_async (self->store, self->project, NULL, save_done_cb, weak);
+}
+
+/* Quitting ends the main loop at once: what is being or waiting to be
+ * saved is saved before the window lets go of the project. */
+static void
+save_before_dispose (MtsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->project == NULL || (self->save_source == 0 && self->saves_pending == 0))
+    return;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  mts_project_store_save_wait (self->store, self->project);
+  if (!mts_project_store_save (self->store, self->project, &error))
+    g_warning ("%s", error->message);
+}
+
+/**
+ * _mts_window_is_saving:
+ *
+ * Returns: whether a save is due or under way; for the tests
+ */
+gboolean
+_mts_window_is_saving (MtsWindow *self)
+{
+  g_return_val_if_fail (MTS_IS_WINDOW (self), FALSE);
+  return self->save_source != 0 || self->saves_pending > 0;
 }
 
 static gboolean
@@ -1355,8 +1416,7 @@ mts_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->audit, self);
   /* Quitting (Ctrl+Q) destroys the window without a close request: what
    * is waiting to be saved is saved now. */
-  if (self->save_source != 0)
-    save_now (self);
+  save_before_dispose (self);
   if (self->model != NULL)
     g_clear_signal_handler (&self->model_changed_id, self->model);
   gtk_widget_dispose_template (GTK_WIDGET (self), MTS_TYPE_WINDOW);

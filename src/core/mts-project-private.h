@@ -27,4 +27,13 @@ void        _mts_project_unlock       (int          fd);
 char       *_mts_project_aside_path   (const char  *path,
                                        const char  *what);
 
+typedef struct _MtsProjectSnapshot MtsProjectSnapshot;
+
+MtsProjectSnapshot *_mts_project_snapshot_new   (MtsProject          *self,
+                                                 GFile               *file);
+gboolean            _mts_project_snapshot_write (MtsProjectSnapshot  *snapshot,
+                                                 GError             **error);
+void                _mts_project_snapshot_apply (MtsProjectSnapshot  *snapshot);
+void                _mts_project_snapshot_free  (MtsProjectSnapshot  *snapshot);
+
 G_END_DECLS

@@ -30,11 +30,36 @@
 /* Leaves room in 255 bytes for ".json.unreadable-YYYYMMDDTHHMMSSZ-NN". */
 #define MAX_STEM 200
 
+/* One write running in a thread, shared with mts_project_store_save_wait (). */
+typedef struct
+{
+  MtsProjectSnapshot *snapshot;
+  GMutex mutex;
+  GCond cond;
+  gboolean done;            /* under mutex */
+  gboolean ok;              /* set by the thread before done */
+  GError *error;
+  gboolean applied;         /* main thread */
+} SaveJob;
+
+/* The writes of one file: the one running, the requests it answers, and
+ * the requests that came while it ran (they are answered by one write of
+ * the project as it is when that write starts: the latest state wins). */
+typedef struct
+{
+  MtsProjectStore *store;   /* weak: the running GTask holds a reference */
+  char *domain;
+  SaveJob *job;
+  GPtrArray *tasks;         /* GTask, answered by job */
+  GQueue waiting;           /* GTask */
+} SaveRun;
+
 struct _MtsProjectStore
 {
   GObject parent_instance;
 
   GFile *directory;
+  GHashTable *runs;         /* domain -> SaveRun */
 };
 
 G_DEFINE_FINAL_TYPE (MtsProjectStore, mts_project_store, G_TYPE_OBJECT)
@@ -67,6 +92,9 @@ mts_project_store_finalize (GObject *object)
   MtsProjectStore *self = (MtsProjectStore *) object;
 
   g_clear_object (&self->directory);
+  /* Every run holds the store through its GTask: none is left. */
+  g_assert (g_hash_table_size (self->runs) == 0);
+  g_hash_table_unref (self->runs);
 
   G_OBJECT_CLASS (mts_project_store_parent_class)->finalize (object);
 }
@@ -125,6 +153,7 @@ mts_project_store_class_init (MtsProjectStoreClass *klass)
 static void
 mts_project_store_init (MtsProjectStore *self)
 {
+  self->runs = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 /**
@@ -533,6 +562,235 @@ mts_project_store_save (MtsProjectStore  *self,
   if (file == NULL || !ensure_directory (self, error))
     return FALSE;
   return mts_project_save (project, file, error);
+}
+
+/* Saving in a thread ---------------------------------------------------- */
+
+static void
+save_job_free (SaveJob *job)
+{
+  _mts_project_snapshot_free (job->snapshot);
+  g_clear_error (&job->error);
+  g_mutex_clear (&job->mutex);
+  g_cond_clear (&job->cond);
+  g_free (job);
+}
+
+/* What the thread wrote becomes the project's, once. */
+static void
+save_job_apply (SaveJob *job)
+{
+  if (job->applied)
+    return;
+  job->applied = TRUE;
+  if (job->ok)
+    _mts_project_snapshot_apply (job->snapshot);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MtsProjectStore *self = source_object;
+  SaveJob *job = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = ensure_directory (self, &error) && _mts_project_snapshot_write (job->snapshot, &error);
+  g_mutex_lock (&job->mutex);
+  job->ok = ok;
+  job->error = error;
+  job->done = TRUE;
+  g_cond_broadcast (&job->cond);
+  g_mutex_unlock (&job->mutex);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void save_run_start (SaveRun *run,
+                            GPtrArray *tasks);
+
+static void
+save_written_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  MtsProjectStore *self = MTS_PROJECT_STORE (source);
+  SaveRun *run = user_data;
+  SaveJob *job = g_steal_pointer (&run->job);
+  g_autoptr(GPtrArray) tasks = g_steal_pointer (&run->tasks);
+
+  save_job_apply (job);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GTask *task = g_ptr_array_index (tasks, i);
+
+      if (job->ok)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, g_error_copy (job->error));
+    }
+  save_job_free (job);
+
+  if (!g_queue_is_empty (&run->waiting))
+    {
+      /* The next project waiting, with every request for it. */
+      g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func (g_object_unref);
+      GTask *first = g_queue_pop_head (&run->waiting);
+      gpointer project = g_task_get_task_data (first);
+
+      g_ptr_array_add (next, first);
+      for (GList *l = run->waiting.head; l != NULL;)
+        {
+          GList *following = l->next;
+
+          if (g_task_get_task_data (l->data) == project)
+            {
+              g_ptr_array_add (next, l->data);
+              g_queue_delete_link (&run->waiting, l);
+            }
+          l = following;
+        }
+      save_run_start (run, g_steal_pointer (&next));
+      return;
+    }
+  g_hash_table_remove (self->runs, run->domain);
+  g_free (run->domain);
+  g_free (run);
+}
+
+static void
+save_run_start (SaveRun   *run,
+                GPtrArray *tasks)
+{
+  MtsProject *project = g_task_get_task_data (g_ptr_array_index (tasks, 0));
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) write = NULL;
+  SaveJob *job;
+
+  /* The domain was checked when the request came. */
+  file = mts_project_store_get_file (run->store, run->domain, NULL);
+  g_assert (file != NULL);
+  job = g_new0 (SaveJob, 1);
+  g_mutex_init (&job->mutex);
+  g_cond_init (&job->cond);
+  /* The only work on the main thread: the project as text. */
+  job->snapshot = _mts_project_snapshot_new (project, file);
+  run->job = job;
+  run->tasks = tasks;
+
+  write = g_task_new (run->store, NULL, save_written_cb, run);
+  g_task_set_source_tag (write, save_run_start);
+  g_task_set_task_data (write, job, NULL);
+  g_task_run_in_thread (write, save_thread);
+}
+
+/**
+ * mts_project_store_save_async:
+ * @self: a store
+ * @project: a project of this store
+ * @cancellable: (nullable): not used to stop a write once begun: a save
+ *   that was asked for is made
+ * @callback: called when it is saved, or could not be
+ * @user_data: for @callback
+ *
+ * Saves as mts_project_store_save() does (the same atomic write, merge and
+ * errors), with the writing and any merge in a thread: on the main thread
+ * only the project is turned into text.  Writes of one file never overlap:
+ * a save asked for while one runs waits, and all saves that waited are made
+ * by one write of the project as it is when that write begins.  What
+ * another writer added shows in @project when @callback is called.
+ */
+void
+mts_project_store_save_async (MtsProjectStore     *self,
+                              MtsProject          *project,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  GError *error = NULL;
+  const char *domain;
+  SaveRun *run;
+
+  g_return_if_fail (MTS_IS_PROJECT_STORE (self));
+  g_return_if_fail (MTS_IS_PROJECT (project));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mts_project_store_save_async);
+  g_task_set_task_data (task, g_object_ref (project), g_object_unref);
+  domain = mts_project_get_domain (project);
+  file = mts_project_store_get_file (self, domain, &error);
+  if (file == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  run = g_hash_table_lookup (self->runs, domain);
+  if (run != NULL)
+    {
+      g_queue_push_tail (&run->waiting, g_steal_pointer (&task));
+      return;
+    }
+  run = g_new0 (SaveRun, 1);
+  run->store = self;
+  run->domain = g_strdup (domain);
+  g_queue_init (&run->waiting);
+  g_hash_table_insert (self->runs, run->domain, run);
+  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (tasks, g_steal_pointer (&task));
+  save_run_start (run, g_steal_pointer (&tasks));
+}
+
+/**
+ * mts_project_store_save_finish:
+ *
+ * Returns: %TRUE when saved; see mts_project_save() for the errors
+ */
+gboolean
+mts_project_store_save_finish (MtsProjectStore  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mts_project_store_save_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * mts_project_store_save_wait:
+ * @self: a store
+ * @project: a project
+ *
+ * Blocks until the write of @project running in a thread, if any, is
+ * done, and makes its result the project's.  For a window that closes
+ * while the app quits: after this, mts_project_store_save() saves what is
+ * left without a second writer in the same process.  Saves that were
+ * waiting still run, and every callback is still called.
+ */
+void
+mts_project_store_save_wait (MtsProjectStore *self,
+                             MtsProject      *project)
+{
+  SaveRun *run;
+  SaveJob *job;
+
+  g_return_if_fail (MTS_IS_PROJECT_STORE (self));
+  g_return_if_fail (MTS_IS_PROJECT (project));
+
+  run = g_hash_table_lookup (self->runs, mts_project_get_domain (project));
+  if (run == NULL || (job = run->job) == NULL)
+    return;
+  g_mutex_lock (&job->mutex);
+  while (!job->done)
+    g_cond_wait (&job->cond, &job->mutex);
+  g_mutex_unlock (&job->mutex);
+  save_job_apply (job);
 }
 
 /**

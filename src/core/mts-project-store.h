@@ -58,6 +58,16 @@ MtsProject      *mts_project_store_create                (MtsProjectStore   *sel
 gboolean         mts_project_store_save                  (MtsProjectStore   *self,
                                                           MtsProject        *project,
                                                           GError           **error);
+void             mts_project_store_save_async            (MtsProjectStore   *self,
+                                                          MtsProject        *project,
+                                                          GCancellable      *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer           user_data);
+gboolean         mts_project_store_save_finish           (MtsProjectStore   *self,
+                                                          GAsyncResult      *result,
+                                                          GError           **error);
+void             mts_project_store_save_wait             (MtsProjectStore   *self,
+                                                          MtsProject        *project);
 gboolean         mts_project_store_delete                (MtsProjectStore   *self,
                                                           const char        *domain,
                                                           GError           **error);

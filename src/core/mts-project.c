@@ -109,6 +109,9 @@ struct _MtsProject
   /* The settings (the members that are replaced, not appended to) as they
    * were then: the common ancestor of a three-way merge. */
   JsonObject *base;
+  /* Counts the changes, so that a save made in a thread knows whether the
+   * project changed while it wrote (see _mts_project_snapshot_apply ()). */
+  guint64 serial;
 };
 
 G_DEFINE_FINAL_TYPE (MtsProject, mts_project, G_TYPE_OBJECT)
@@ -314,6 +317,7 @@ set_str (char       **field,
 static void
 emit_changed (MtsProject *self)
 {
+  self->serial++;
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -682,6 +686,26 @@ project_to_json (MtsProject *self)
   return root;
 }
 
+/* The text of a project file.  Reads @root only (the generator's copy of
+ * the root node shares its members), so that a thread may do it. */
+static char *
+generate (JsonNode *root,
+          gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  json_generator_set_root (generator, root);
+  /* Indented: people open these files to see what the app kept. */
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_to_gstring (generator, text);
+  g_string_append_c (text, '\n');
+  if (length != NULL)
+    *length = text->len;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /**
  * mts_project_to_data:
  * @self: a project
@@ -693,10 +717,8 @@ char *
 mts_project_to_data (MtsProject *self,
                      gsize      *length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JsonNode) valid_root = NULL;
-  g_autoptr(GString) text = NULL;
 
   g_return_val_if_fail (MTS_IS_PROJECT (self), NULL);
 
@@ -707,16 +729,7 @@ mts_project_to_data (MtsProject *self,
       json_node_unref (root);
       root = g_steal_pointer (&valid_root);
     }
-  json_generator_set_root (generator, root);
-  /* Indented: people open these files to see what the app kept. */
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = g_string_new (NULL);
-  json_generator_to_gstring (generator, text);
-  g_string_append_c (text, '\n');
-  if (length != NULL)
-    *length = text->len;
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return generate (root, length);
 }
 
 /* Parsing.  Every failure is a reason ("the field “mode” ...") that the
@@ -2429,6 +2442,255 @@ mts_project_save (MtsProject  *self,
   return ok;
 }
 
+/* Saving in a thread.  The project is a GObject of the main thread, so
+ * the thread works on text: the project as it is now (taken on the main
+ * thread by _mts_project_snapshot_new ()) and the merge base.  When the
+ * file is still the one this project last read or wrote, that text is
+ * written as it is; otherwise the thread reads it into a project of its
+ * own and saves that with the usual merge (save_locked ()), and the main
+ * thread takes the result back (_mts_project_snapshot_apply ()). */
+
+struct _MtsProjectSnapshot
+{
+  /* Main thread only. */
+  MtsProject *project;
+  guint64 serial;
+  JsonObject *settings;     /* the settings as written: the next base */
+  /* The file as JSON; the thread turns it into text.  It shares the
+   * reports' facts with the project, which never change once stored;
+   * the thread only reads them, and the main thread frees it. */
+  JsonNode *root;
+
+  /* Read by the thread. */
+  GFile *file;
+  char *data;               /* with the next revision; made by the thread */
+  gsize length;
+  char *base_data;          /* the merge base, as JSON text */
+  FileIdentity identity;
+  gboolean same_file;
+  gint64 revision;
+  char *display_name;
+
+  /* Written by the thread, read after it finished. */
+  FileIdentity new_identity;
+  MtsProject *merged;       /* another writer's changes were merged */
+};
+
+/* project_to_json () made fit to write, as mts_project_to_data () does, but
+ * without walking the reports: their names and facts were made so when
+ * they were stored (mts_project_add_report_facts (), or the parser).  The
+ * walk of a year of reports is most of the time of a save. */
+static JsonNode *
+snapshot_root (MtsProject *self)
+{
+  JsonObject *root = project_to_json (self);
+  g_autoptr(GList) names = json_object_get_members (root);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *valid;
+
+      if (g_str_equal (l->data, "reports"))
+        continue;
+      valid = writable_node (json_object_get_member (root, l->data));
+      if (valid != NULL)
+        json_object_set_member (root, l->data, valid);
+    }
+  return object_node (root);
+}
+
+/**
+ * _mts_project_snapshot_new:
+ * @self: a project
+ * @file: where it is to be saved
+ *
+ * Takes the project as it is now, for _mts_project_snapshot_write() in a
+ * thread.  Main thread only.
+ */
+MtsProjectSnapshot *
+_mts_project_snapshot_new (MtsProject *self,
+                           GFile      *file)
+{
+  MtsProjectSnapshot *snapshot = g_new0 (MtsProjectSnapshot, 1);
+  g_autoptr(JsonNode) base_node = NULL;
+
+  snapshot->project = g_object_ref (self);
+  snapshot->serial = self->serial;
+  snapshot->settings = settings_snapshot (self);
+  snapshot->file = g_object_ref (file);
+  self->revision++;
+  snapshot->root = snapshot_root (self);
+  self->revision--;
+  base_node = json_node_init_object (json_node_alloc (), self->base);
+  snapshot->base_data = json_to_string (base_node, FALSE);
+  snapshot->identity = self->identity;
+  snapshot->same_file = self->file != NULL && g_file_equal (self->file, file);
+  snapshot->revision = self->revision;
+  snapshot->display_name = g_strdup (self->display_name);
+  return snapshot;
+}
+
+/* Frees it on the main thread: it holds the project. */
+void
+_mts_project_snapshot_free (MtsProjectSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  g_clear_object (&snapshot->project);
+  g_clear_pointer (&snapshot->settings, json_object_unref);
+  g_clear_pointer (&snapshot->root, json_node_unref);
+  g_clear_object (&snapshot->file);
+  g_free (snapshot->data);
+  g_free (snapshot->base_data);
+  g_free (snapshot->display_name);
+  g_clear_object (&snapshot->merged);
+  g_free (snapshot);
+}
+
+static gboolean
+snapshot_write_locked (MtsProjectSnapshot  *snapshot,
+                       const char          *path,
+                       GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(MtsProject) mine = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  FileIdentity disk_identity = { 0 };
+  struct stat st;
+
+  if (snapshot->data == NULL)
+    snapshot->data = generate (snapshot->root, &snapshot->length);
+
+  /* Still the file this project last read or wrote: nothing to merge. */
+  if (snapshot->same_file && snapshot->identity.valid && g_stat (path, &st) == 0)
+    {
+      identity_from_stat (&disk_identity, &st);
+      if (identity_equal (&snapshot->identity, &disk_identity))
+        {
+          g_autofree char *display = NULL;
+
+          remove_stray_temp_files (path);
+          if (!write_file (path, snapshot->data, snapshot->length, &local_error))
+            {
+              g_set_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_IO,
+                           _("The project for %s could not be saved: %s. The last saved version "
+                             "was kept. Check that the folder can be written to and that the "
+                             "disk is not full."),
+                           snapshot->display_name, local_error->message);
+              return FALSE;
+            }
+          if (g_stat (path, &st) == 0)
+            identity_from_stat (&snapshot->new_identity, &st);
+          return TRUE;
+        }
+    }
+
+  /* Another writer (or a first save): the usual merge, on a copy. */
+  mine = _mts_project_parse (snapshot->data, snapshot->length, NULL, &local_error);
+  g_assert_no_error (local_error);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, snapshot->base_data, -1, &local_error))
+    g_assert_no_error (local_error);
+  g_clear_pointer (&mine->base, json_object_unref);
+  mine->base = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  mine->revision = snapshot->revision;
+  mine->identity = snapshot->identity;
+  if (snapshot->same_file)
+    mine->file = g_object_ref (snapshot->file);
+  if (!save_locked (mine, snapshot->file, path, error))
+    return FALSE;
+  snapshot->new_identity = mine->identity;
+  snapshot->merged = g_steal_pointer (&mine);
+  return TRUE;
+}
+
+/**
+ * _mts_project_snapshot_write:
+ *
+ * Writes the snapshot as mts_project_save() would, with the same lock,
+ * merge and errors.  Any thread; one write of a snapshot at a time.
+ */
+gboolean
+_mts_project_snapshot_write (MtsProjectSnapshot  *snapshot,
+                             GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *path;
+  gboolean ok;
+  int lock_fd;
+
+  if ((path = path_of (snapshot->file, error)) == NULL)
+    return FALSE;
+  lock_fd = _mts_project_lock (path, TRUE, &local_error);
+  if (lock_fd < 0)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *display = g_filename_display_name (dir);
+
+      g_set_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_IO,
+                   _("The project for %s could not be saved in “%s”: %s. The last saved version "
+                     "was kept. Check that the folder can be written to."),
+                   snapshot->display_name, display, local_error->message);
+      return FALSE;
+    }
+  ok = snapshot_write_locked (snapshot, path, error);
+  _mts_project_unlock (lock_fd);
+  return ok;
+}
+
+/**
+ * _mts_project_snapshot_apply:
+ *
+ * After a successful _mts_project_snapshot_write(): the project now knows
+ * the file as written, and shows what another writer added.  When the
+ * project changed while the thread wrote, what was written is merged into
+ * it with the snapshot as the common ancestor, so neither side's changes
+ * are lost; the next save writes them.  Main thread only.
+ */
+void
+_mts_project_snapshot_apply (MtsProjectSnapshot *snapshot)
+{
+  MtsProject *self = snapshot->project;
+  MtsProject *merged = snapshot->merged;
+
+  if (merged == NULL)
+    {
+      self->identity = snapshot->new_identity;
+      self->revision = snapshot->revision + 1;
+      g_clear_pointer (&self->base, json_object_unref);
+      self->base = g_steal_pointer (&snapshot->settings);
+    }
+  else if (self->serial == snapshot->serial)
+    {
+      take_state (self, merged);
+      self->identity = merged->identity;
+      self->revision = merged->revision;
+      g_clear_pointer (&self->base, json_object_unref);
+      self->base = json_object_ref (merged->base);
+    }
+  else
+    {
+      JsonObject *old_base = self->base;
+      g_autoptr(GError) error = NULL;
+
+      self->base = snapshot->settings;
+      if (!merge (self, merged, g_file_peek_path (snapshot->file), &error))
+        {
+          /* Both changed a setting: the next save finds the file changed
+           * and says so; this one stays as it was. */
+          self->base = old_base;
+          return;
+        }
+      /* self->base borrowed the snapshot's settings for the merge. */
+      json_object_unref (old_base);
+      self->identity = merged->identity;
+      self->revision = merged->revision;
+      self->base = json_object_ref (merged->base);
+    }
+  if (self->file == NULL || !g_file_equal (self->file, snapshot->file))
+    g_set_object (&self->file, snapshot->file);
+}
+
 /* Accessors. */
 
 /**
@@ -2976,6 +3238,8 @@ mts_project_add_report_facts (MtsProject *self,
                               JsonObject *facts)
 {
   MtsProjectReport *report;
+  g_autofree char *valid_organization = NULL;
+  g_autofree char *valid_report_id = NULL;
   char *key;
 
   g_return_val_if_fail (MTS_IS_PROJECT (self), FALSE);
@@ -2983,7 +3247,11 @@ mts_project_add_report_facts (MtsProject *self,
   g_return_val_if_fail (report_id != NULL, FALSE);
   g_return_val_if_fail (facts != NULL, FALSE);
 
-  key = report_key (organization, report_id);
+  /* Made fit to write now, once: a save does not walk the reports again
+   * (see snapshot_root ()). */
+  valid_organization = g_utf8_make_valid (organization, -1);
+  valid_report_id = g_utf8_make_valid (report_id, -1);
+  key = report_key (valid_organization, valid_report_id);
   if (g_hash_table_contains (self->report_index, key))
     {
       g_free (key);
@@ -2991,10 +3259,15 @@ mts_project_add_report_facts (MtsProject *self,
     }
 
   report = g_new0 (MtsProjectReport, 1);
-  report->organization = g_strdup (organization);
-  report->report_id = g_strdup (report_id);
+  report->organization = g_steal_pointer (&valid_organization);
+  report->report_id = g_steal_pointer (&valid_report_id);
   report->imported = g_date_time_new_now_utc ();
-  report->facts = json_object_ref (facts);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), facts);
+    g_autoptr(JsonNode) valid = writable_node (node);
+
+    report->facts = json_object_ref (valid != NULL ? json_node_get_object (valid) : facts);
+  }
   g_ptr_array_add (self->reports, report);
   g_hash_table_insert (self->report_index, key, report);
   notify (self, PROP_N_REPORTS);
