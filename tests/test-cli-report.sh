@@ -151,6 +151,18 @@ check "six items" json_is 'len(j["items"])' 6
 check "the reports item is met (several reporters and days)" json_is '[i["status"] for i in j["items"] if i["id"] == "reports"][0]' met
 check "no check yet: the MX items are unknown" json_is '[i["status"] for i in j["items"] if i["id"] == "mx-probes"][0]' unknown
 check "status of a bad domain exits 2" run 2 status 'not a domain'
+check "no switch under way: pending_switch is null" sh -c "\"$mtasts\" status --json example.com | /usr/bin/python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)[\"pending_switch\"] is not None)'"
+
+# A removal begun in the wizard and not finished (the fuzzer's seed).
+domains=$XDG_DATA_HOME/io.github.mtasts.Wizard/domains
+cp "${G_TEST_SRCDIR:-$(dirname "$0")}/fuzz/corpus/project/pending-switch" "$domains/example.org.json"
+check "status with a switch under way exits 1" run 1 status example.org
+check "the text mentions the switch" grep -q '^Switch under way: removal of MTA-STS, new id 20261128T120000' "$out"
+check "and the date to wait for" grep -q '^Wait until 2026-12-05 12:00 UTC' "$out"
+check "status --json with a switch exits 1" run 1 status --json example.org
+check "pending_switch has its kind and new id" json_is '(j["pending_switch"]["kind"], j["pending_switch"]["new_id"])' "('remove', '20261128T120000')"
+check "and the steps done" json_is 'j["pending_switch"]["done_steps"]' "['publish-policy', 'verify-policy']"
+check "the other keys stay" json_is 'sorted(j)' "['domain', 'items', 'mode', 'pending_switch', 'ready', 'state']"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
