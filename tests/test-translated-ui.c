@@ -509,6 +509,16 @@ test_every_step (void)
   }
   check_promotion ("enforce", "promotion-enforce");
   check_promotion ("remove", "promotion-remove");
+
+  /* Enforced: the verdict and the switches that apply then. */
+  mts_project_set_mode (_mts_window_get_project (window), MTS_POLICY_MODE_ENFORCE);
+  mts_project_set_state (_mts_window_get_project (window), MTS_PROJECT_STATE_ENFORCE, NULL);
+  _mts_window_project_changed (GTK_WIDGET (progress_page ()));
+  settle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_mts_readiness_view_get_button (readiness_view (), "testing"))));
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    check_window_at (GTK_WIDGET (window), "progress-enforce", sizes[i].width, sizes[i].height,
+                     GTK_WIDGET (_mts_readiness_view_get_checklist (readiness_view ())));
   resize (sizes[1].width, sizes[1].height);
 
   /* The windows that open from the menu and the first step. */

@@ -166,6 +166,28 @@ not_met_text (MtsReadiness                 *readiness,
                           open, list);
 }
 
+/* "The testing policy has been live long enough" is about getting to
+ * enforce, and never met once there (the mode is no longer testing). */
+static gboolean
+only_before_enforce (const MtsReadinessItem *item)
+{
+  return g_str_equal (item->id, "testing-live");
+}
+
+/* Under enforce: whether everything that still matters is met. */
+static gboolean
+still_holds (MtsReadiness *readiness)
+{
+  for (guint i = 0; i < readiness->items->len; i++)
+    {
+      const MtsReadinessItem *item = g_ptr_array_index (readiness->items, i);
+
+      if (item->status != MTS_READINESS_MET && !only_before_enforce (item))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 id_unpublished (MtsProject *project)
 {
@@ -243,12 +265,15 @@ refresh (MtsReadinessView *self)
   switch (mts_project_get_state (self->project))
     {
     case MTS_PROJECT_STATE_ENFORCE:
-      detail = g_strdup (self->readiness->ready
-                         ? _("The policy is enforced, and everything below still holds.")
-                         : _("The policy is enforced. Some conditions below no longer hold: look at them before mail is refused."));
-      row = mts_message_row_new (self->readiness->ready ? "emblem-ok-symbolic" : "dialog-warning-symbolic",
-                                 self->readiness->ready ? "success" : "warning",
-                                 _("Enforced"), detail);
+      {
+        gboolean holds = still_holds (self->readiness);
+
+        detail = g_strdup (holds
+                           ? _("The policy is enforced, and everything below still holds.")
+                           : _("The policy is enforced. Some conditions below no longer hold: look at them before mail is refused."));
+        row = mts_message_row_new (holds ? "emblem-ok-symbolic" : "dialog-warning-symbolic",
+                                   holds ? "success" : "warning", _("Enforced"), detail);
+      }
       break;
     case MTS_PROJECT_STATE_REMOVING:
       row = mts_message_row_new ("dialog-information-symbolic", "accent", _("Being removed"),
@@ -287,8 +312,11 @@ refresh (MtsReadinessView *self)
   for (guint i = 0; i < self->readiness->items->len; i++)
     {
       const MtsReadinessItem *item = g_ptr_array_index (self->readiness->items, i);
-      GtkWidget *state = gtk_label_new (status_word (item->status));
+      GtkWidget *state;
 
+      if (mts_project_get_state (self->project) == MTS_PROJECT_STATE_ENFORCE && only_before_enforce (item))
+        continue;
+      state = gtk_label_new (status_word (item->status));
       row = mts_message_row_new (status_icon (item->status), status_class (item->status),
                                  item->title, item->evidence);
       gtk_widget_set_name (row, item->id);
