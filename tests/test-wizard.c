@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "app/mts-application.h"
 #include "app/mts-rows.h"
@@ -846,6 +847,88 @@ test_world_half_published (void)
   shoot_step ("world-publish-missing");
 }
 
+/* The row of the Server Check whose title is @title and whose subtitle
+ * contains @subtitle (NULL: any), or NULL. */
+static GtkWidget *
+find_probe_row (const char *title,
+                const char *subtitle)
+{
+  GtkListBox *hosts = _mts_probe_page_get_hosts (MTS_PROBE_PAGE (_mts_window_get_page (window, MTS_STEP_PROBE)));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (hosts)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *row_subtitle = NULL;
+
+      if (!ADW_IS_PREFERENCES_ROW (row) ||
+          strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == NULL)
+        continue;
+      if (ADW_IS_EXPANDER_ROW (row))
+        row_subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+      else if (ADW_IS_ACTION_ROW (row))
+        row_subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+      if (subtitle == NULL || (row_subtitle != NULL && strstr (row_subtitle, subtitle) != NULL))
+        return row;
+    }
+  return NULL;
+}
+
+/* The admin adds a server on Mail Servers that DNS does not name yet
+ * (ipv6.test's MX is mx.ipv6.test only): the Server Check probes it with
+ * the others, and says it is not in DNS yet.  Then the admin takes the
+ * DNS host off the list: it is still probed, with a warning. */
+static void
+test_world_added_host (void)
+{
+  const char *const *dns_mx;
+  GtkWidget *row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.other-domain", NULL));
+  settle ();
+  start_domain ("ipv6.test");
+  wait_for (not_checking, NULL, "the lookups of ipv6.test");
+  settle ();
+  g_assert_cmpstr (mts_wizard_model_get_patterns (model ())[0], ==, "mx.ipv6.test");
+
+  next (MTS_STEP_SERVERS);
+  add_host ("mx1.good.test");
+  g_assert_cmpuint (g_strv_length ((char **) mts_wizard_model_get_patterns (model ())), ==, 2);
+  next (MTS_STEP_PROBE);
+  wait_for (not_checking, NULL, "the probes of ipv6.test and the added host");
+  settle ();
+
+  g_assert_true (mts_probe_page_has_result (MTS_PROBE_PAGE (_mts_window_get_page (window, MTS_STEP_PROBE))));
+  /* Both addresses of the DNS host, and the added host, each probed. */
+  row = find_probe_row ("mx1.good.test", "127.0.1.1");
+  g_assert_nonnull (row);
+  g_assert_true (MTS_IS_STATUS_ROW (row));
+  g_assert_cmpint (mts_status_row_get_status (MTS_STATUS_ROW (row)), ==, MTS_STATUS_OK);
+  g_assert_nonnull (find_probe_row ("mx1.good.test", "not in DNS yet"));
+  g_assert_nonnull (find_probe_row ("mx.ipv6.test", "127.0.1.10"));
+  g_assert_nonnull (find_probe_row ("mx.ipv6.test", "fd6d:7473:7473::10"));
+  /* In plain words: what was checked, and that the new host is fine to add. */
+  g_assert_nonnull (find_probe_row ("Checked the mail servers of your list", NULL));
+  g_assert_nonnull (find_probe_row ("mx1.good.test is not in your MX records yet", NULL));
+  g_assert_cmpint (_mts_window_get_step_state (window, MTS_STEP_PROBE), ==, MTS_STEP_STATE_DONE);
+  /* What DNS says stays what DNS says. */
+  dns_mx = mts_wizard_model_get_dns_mx (model ());
+  g_assert_cmpuint (g_strv_length ((char **) dns_mx), ==, 1);
+  g_assert_cmpstr (dns_mx[0], ==, "mx.ipv6.test");
+  shoot_step ("world-probe-added-host");
+
+  /* Retiring the DNS host: the list no longer names it. */
+  mts_wizard_model_remove_pattern (model (), "mx.ipv6.test");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.probe", NULL));
+  wait_for (not_checking, NULL, "the probes after removing mx.ipv6.test");
+  settle ();
+  row = find_probe_row ("mx.ipv6.test", "not in your list");
+  g_assert_nonnull (row);
+  g_assert_cmpint (mts_status_row_get_status (MTS_STATUS_ROW (row)), ==, MTS_STATUS_WARNING);
+  g_assert_nonnull (find_probe_row ("mx.ipv6.test is in DNS but not in your list", NULL));
+  g_assert_nonnull (find_probe_row ("mx1.good.test", "127.0.1.1"));
+  shoot_step ("world-probe-retired-host");
+}
+
 /* Eight MX hosts, each taking 2 s to greet: the window keeps painting and
  * answering while they are probed. */
 typedef struct
@@ -1017,6 +1100,7 @@ main (int    argc,
     {
       g_test_add_func ("/mts/wizard/world/published", test_world_published);
       g_test_add_func ("/mts/wizard/world/half-published", test_world_half_published);
+      g_test_add_func ("/mts/wizard/world/added-host", test_world_added_host);
       g_test_add_func ("/mts/wizard/world/responsive", test_world_responsive);
     }
   else

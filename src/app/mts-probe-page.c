@@ -6,7 +6,10 @@
  * its probe starts.  When the audit is done, the rows are rebuilt from its
  * result, one per host and address, each with a one-line verdict and the
  * details (connection, certificate, chain, older TLS versions, every
- * problem with its fix) folded under it.
+ * problem with its fix) folded under it.  The hosts are those of the Mail
+ * servers step's list; when it is not what DNS says (a host being added,
+ * one being retired), rows at the top say which were checked and how the
+ * list and DNS differ, and each such host's rows say which side it is on.
  */
 #include "config.h"
 
@@ -215,6 +218,75 @@ add_details (MtsStatusRow         *row,
     mts_status_row_add_detail (row, mts_diagnostic_row_new (g_ptr_array_index (probe->problems, i), NULL));
 }
 
+static gboolean
+is_list_finding (const MtsDiagnostic *d)
+{
+  return g_str_equal (d->code, "mx-not-listed") || g_str_equal (d->code, "mx-not-in-dns") ||
+         g_str_equal (d->code, "mx-missing");
+}
+
+/* With the list of the Mail Servers step, when it is not what DNS says:
+ * which hosts were checked, then how the list and DNS differ, in the
+ * audit's own words.  When they agree the host rows say it all. */
+static void
+add_list_summary (MtsProbePage         *self,
+                  const MtsAuditResult *result)
+{
+  g_autoptr(GPtrArray) listed = g_ptr_array_new ();
+  g_autofree char *names = NULL;
+  g_autofree char *text = NULL;
+  gboolean differs = FALSE;
+
+  for (guint i = 0; i < result->mx->len; i++)
+    {
+      const MtsAuditMx *mx = g_ptr_array_index (result->mx, i);
+
+      if (mx->listed)
+        g_ptr_array_add (listed, mx->host);
+      differs = differs || !mx->listed || !mx->in_dns;
+    }
+  g_ptr_array_add (listed, NULL);
+  for (guint i = 0; i < result->problems->len && !differs; i++)
+    differs = is_list_finding (g_ptr_array_index (result->problems, i));
+  if (!differs)
+    return;
+
+  names = g_strjoinv (", ", (char **) listed->pdata);
+  if (listed->len > 1)
+    /* Translators: %s is a list of mail server names, "mx1.example.com, mx2.example.com". */
+    text = g_strdup_printf (_("Checked the mail servers of your list (step Mail Servers): %s."), names);
+  else
+    text = g_strdup (_("No mail server of your list could be checked: it holds only patterns "
+                       "that no MX record matches yet."));
+  gtk_list_box_append (self->hosts_list,
+                       mts_message_row_new ("dialog-information-symbolic", "accent", text, NULL));
+
+  for (guint i = 0; i < result->problems->len; i++)
+    {
+      const MtsDiagnostic *d = g_ptr_array_index (result->problems, i);
+
+      if (is_list_finding (d))
+        gtk_list_box_append (self->hosts_list,
+                             mts_message_row_new (mts_severity_icon_name (d->severity),
+                                                  mts_severity_css_class (d->severity),
+                                                  d->message, NULL));
+    }
+}
+
+/* What sets a host apart from the list, for its rows; NULL: nothing. */
+static const char *
+list_tag (const MtsAuditResult *result,
+          const MtsAuditMx     *mx)
+{
+  if (!result->mx_from_list)
+    return NULL;
+  if (!mx->listed)
+    return _("In DNS, not in your list");
+  if (!mx->in_dns)
+    return _("In your list, not in DNS yet");
+  return NULL;
+}
+
 void
 mts_probe_page_set_result (MtsProbePage         *self,
                            const MtsAuditResult *result)
@@ -228,6 +300,8 @@ mts_probe_page_set_result (MtsProbePage         *self,
 
   gtk_widget_set_visible (self->blocked_box,
                           mts_diagnostics_find (result->problems, "port25-blocked") != NULL);
+  if (result->mx_from_list)
+    add_list_summary (self, result);
 
   for (guint i = 0; i < result->mx->len; i++)
     {
@@ -236,10 +310,17 @@ mts_probe_page_set_result (MtsProbePage         *self,
       if (mx->probes->len == 0)
         {
           MtsStatusRow *row = MTS_STATUS_ROW (mts_status_row_new (mx->host));
-          const MtsDiagnostic *first = mx->problems->len > 0 ? g_ptr_array_index (mx->problems, 0) : NULL;
+          const MtsDiagnostic *first = NULL;
 
+          /* The most severe: "no address" rather than "not in DNS yet". */
           for (guint j = 0; j < mx->problems->len; j++)
-            mts_status_row_add_detail (row, mts_diagnostic_row_new (g_ptr_array_index (mx->problems, j), NULL));
+            {
+              const MtsDiagnostic *d = g_ptr_array_index (mx->problems, j);
+
+              if (first == NULL || d->severity < first->severity)
+                first = d;
+              mts_status_row_add_detail (row, mts_diagnostic_row_new (d, NULL));
+            }
           mts_status_row_set_status (row, MTS_STATUS_ERROR,
                                      first != NULL ? first->message : _("No address to connect to"));
           gtk_list_box_append (self->hosts_list, GTK_WIDGET (row));
@@ -252,8 +333,16 @@ mts_probe_page_set_result (MtsProbePage         *self,
           const MtsProbeResult *probe = g_ptr_array_index (mx->probes, j);
           MtsStatusRow *row = MTS_STATUS_ROW (mts_status_row_new (mx->host));
           g_autofree char *line = one_line (probe);
-          g_autofree char *subtitle = g_strdup_printf ("%s · %s", probe->address, line);
+          const char *tag = list_tag (result, mx);
+          g_autofree char *subtitle = tag != NULL
+                                        ? g_strdup_printf ("%s · %s · %s", tag, probe->address, line)
+                                        : g_strdup_printf ("%s · %s", probe->address, line);
           MtsStatus status = status_of (probe);
+
+          /* A server the policy will not cover works today but not once
+           * the policy is in enforce mode. */
+          if (result->mx_from_list && !mx->listed && status == MTS_STATUS_OK)
+            status = MTS_STATUS_WARNING;
 
           add_details (row, probe);
           if (j == 0)

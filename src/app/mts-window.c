@@ -434,9 +434,21 @@ save_now (MtsWindow *self)
   self->saves_pending++;
   if (app != NULL)
     g_application_hold (app);
+  if (g_getenv ("MTS_SYNC_SAVE"))
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      mts_project_store_save (self->store, self->project, NULL);
+      g_printerr ("TIMING sync save %.1f ms (%u reports)\n", (g_get_monotonic_time () - t0) / 1000.0, mts_project_get_n_reports (self->project));
+      self->saves_pending--;
+      if (app != NULL)
+        g_application_release (app);
+      return;
+    }
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
+  {gint64 t0 = g_get_monotonic_time ();
   mts_project_store_save_async (self->store, self->project, NULL, save_done_cb, weak);
+  g_printerr ("TIMING async main %.1f ms (%u reports)\n", (g_get_monotonic_time () - t0) / 1000.0, mts_project_get_n_reports (self->project));}
 }
 
 /* Quitting ends the main loop at once: what is being or waiting to be
@@ -669,6 +681,7 @@ learn_from_audit (MtsWindow            *self,
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autofree guint16 *preferences = g_new0 (guint16, result->mx->len + 1);
+  guint n_dns = 0;
   g_auto(GStrv) hosts = NULL;
   g_autoptr(JsonBuilder) json = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -729,12 +742,16 @@ learn_from_audit (MtsWindow            *self,
     {
       const MtsAuditMx *mx = g_ptr_array_index (result->mx, i);
 
+      /* A Server Check of the user's list also probes hosts DNS does not
+       * name yet: they are not what DNS says. */
+      if (!mx->in_dns)
+        continue;
+      preferences[n_dns++] = mx->preference;
       g_strv_builder_add (builder, mx->host);
-      preferences[i] = mx->preference;
     }
   hosts = g_strv_builder_end (builder);
   /* A failed MX lookup is not "no MX records". */
-  if (result->mx->len > 0 || mts_diagnostics_find (result->problems, "dns-lookup-failed") == NULL)
+  if (n_dns > 0 || mts_diagnostics_find (result->problems, "dns-lookup-failed") == NULL)
     mts_wizard_model_set_dns_mx (self->model, (const char *const *) hosts, preferences);
   mts_wizard_model_thaw (self->model);
 
@@ -894,6 +911,12 @@ run_check (MtsWindow *self,
 
   mts_audit_options_init (&options);
   options.probe = kind == CHECK_PROBE;
+  /* The Server Check probes the servers the policy will name: the list
+   * of the Mail Servers step, which may hold a host DNS does not name yet
+   * and leave out one being retired.  An empty list means nothing was
+   * entered yet: then DNS says which servers there are. */
+  if (kind == CHECK_PROBE && mts_wizard_model_get_patterns (self->model)[0] != NULL)
+    options.mx_hosts = mts_wizard_model_get_patterns (self->model);
   if (MTS_IS_APPLICATION (app))
     ca_file = mts_application_dup_ca_file (MTS_APPLICATION (app));
   options.ca_file = ca_file;
