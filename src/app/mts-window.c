@@ -434,21 +434,9 @@ save_now (MtsWindow *self)
   self->saves_pending++;
   if (app != NULL)
     g_application_hold (app);
-  if (g_getenv ("MTS_SYNC_SAVE"))
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      mts_project_store_save (self->store, self->project, NULL);
-      g_printerr ("TIMING sync save %.1f ms (%u reports)\n", (g_get_monotonic_time () - t0) / 1000.0, mts_project_get_n_reports (self->project));
-      self->saves_pending--;
-      if (app != NULL)
-        g_application_release (app);
-      return;
-    }
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
-  {gint64 t0 = g_get_monotonic_time ();
   mts_project_store_save_async (self->store, self->project, NULL, save_done_cb, weak);
-  g_printerr ("TIMING async main %.1f ms (%u reports)\n", (g_get_monotonic_time () - t0) / 1000.0, mts_project_get_n_reports (self->project));}
 }
 
 /* Quitting ends the main loop at once: what is being or waiting to be
