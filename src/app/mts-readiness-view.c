@@ -37,6 +37,10 @@ struct _MtsReadinessView
 
 G_DEFINE_FINAL_TYPE (MtsReadinessView, mts_readiness_view, ADW_TYPE_BIN)
 
+/* The verdict names at most this many things missing; the checklist
+ * below shows them all. */
+#define VERDICT_PHRASES 3
+
 static const char *
 status_icon (MtsReadinessStatus status)
 {
@@ -131,6 +135,8 @@ not_met_text (MtsReadiness                 *readiness,
               const MtsReadinessThresholds *thresholds)
 {
   g_autoptr(GPtrArray) phrases = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  g_autofree char *more_text = NULL;
   g_autofree char *list = NULL;
   gboolean checked = TRUE;
   guint open = 0;
@@ -157,9 +163,20 @@ not_met_text (MtsReadiness                 *readiness,
       else
         g_ptr_array_add (phrases, phrase);
     }
+  /* A long list would bury the verdict: the first two, then how many
+   * more the checklist shows. */
+  if (phrases->len > VERDICT_PHRASES)
+    {
+      guint more = phrases->len - (VERDICT_PHRASES - 1);
+
+      g_ptr_array_set_size (phrases, VERDICT_PHRASES - 1);
+      /* Translators: after the first open conditions: "…; and 3 more". */
+      more_text = g_strdup_printf (g_dngettext (NULL, "; and %u more", "; and %u more", more), more);
+    }
   g_ptr_array_add (phrases, NULL);
   /* Translators: between the phrases of the verdict's list. */
-  list = g_strjoinv (_("; "), (char **) phrases->pdata);
+  joined = g_strjoinv (_("; "), (char **) phrases->pdata);
+  list = g_strconcat (joined, more_text, NULL);
   /* Translators: the verdict when not ready: "2 conditions not met: too
    * few reports; no server check yet"; the plural goes with the number. */
   return g_strdup_printf (g_dngettext (NULL, "%u condition not met: %s", "%u conditions not met: %s", open),
