@@ -226,16 +226,26 @@ test_testing_live (void)
 
   mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, recent);
   young = evaluate (project);
-  assert_only_failing (young, "testing-live", MTS_READINESS_NOT_MET, "for 5 days");
+  /* The reports of the days before it went live do not count either. */
+  g_assert_false (young->ready);
+  g_assert_cmpint (item (young, "testing-live")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (young, "testing-live")->evidence, "for 5 days"));
+  g_assert_cmpint (item (young, "reports")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (young, "reports")->evidence, "on 5 different days"));
 
+  /* Not seen live: no report counts. */
   mts_project_set_published (project, MTS_PUBLISHED_POLICY, NULL);
   unpublished = evaluate (project);
-  assert_only_failing (unpublished, "testing-live", MTS_READINESS_NOT_MET, "No check has seen");
+  g_assert_cmpint (item (unpublished, "testing-live")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (unpublished, "testing-live")->evidence, "No check has seen"));
+  g_assert_cmpint (item (unpublished, "reports")->status, ==, MTS_READINESS_NOT_MET);
 
   mts_project_set_published (project, MTS_PUBLISHED_POLICY, recent);
+  mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, recent);
   mts_project_set_mode (project, MTS_POLICY_MODE_ENFORCE);
   enforce = evaluate (project);
-  assert_only_failing (enforce, "testing-live", MTS_READINESS_NOT_MET, "mode “enforce”");
+  g_assert_cmpint (item (enforce, "testing-live")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (enforce, "testing-live")->evidence, "mode “enforce”"));
 }
 
 static void
@@ -418,6 +428,37 @@ test_thresholds (void)
   g_assert_cmpint (item (strict, "reports")->status, ==, MTS_READINESS_MET);
 }
 
+/* The audit's mx hosts, both covered, and the policy's mx lines. */
+#define MX_COVERED "{\"host\": \"mx1.example.com\", \"covered\": true}, " \
+                   "{\"host\": \"mx2.example.com\", \"covered\": true}"
+#define MX_LINES "[\"mx1.example.com\", \"mx2.example.com\"]"
+
+static void
+set_audit_text (MtsProject *project,
+                const char *json,
+                GDateTime  *when)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+  mts_project_set_last_audit (project, node, when);
+}
+
+static gboolean
+step_is_done (const MtsPromotion *promotion,
+              const char         *id)
+{
+  for (guint i = 0; i < promotion->steps->len; i++)
+    {
+      const MtsPromotionStep *step = g_ptr_array_index (promotion->steps, i);
+
+      if (g_str_equal (step->id, id))
+        return step->done;
+    }
+  g_error ("no step %s", id);
+}
+
 static const char *const step_ids[] = { "publish-policy", "verify-policy", "publish-record", "verify-record" };
 
 static void
@@ -470,9 +511,9 @@ test_promote_enforce (void)
   /* The steps are done as the checks see them. */
   {
     const char *audit =
-      "{\"domain\": \"example.com\", \"mx\": [], \"sts_record\": {\"records\": "
+      "{\"domain\": \"example.com\", \"mx\": [" MX_COVERED "], \"sts_record\": {\"records\": "
       "[\"v=STSv1; id=20261101T000000\"], \"valid\": true, \"id\": \"20261101T000000\"}, "
-      "\"policy\": {\"mode\": \"enforce\", \"max_age\": 604800}}";
+      "\"policy\": {\"mode\": \"enforce\", \"max_age\": 604800, \"mx\": " MX_LINES "}}";
     g_autoptr(JsonNode) node = json_from_string (audit, NULL);
     g_autoptr(JsonNode) node2 = NULL;
 
@@ -481,9 +522,10 @@ test_promote_enforce (void)
     g_assert_true (((MtsPromotionStep *) promotion->steps->pdata[0])->done);
     g_assert_true (((MtsPromotionStep *) promotion->steps->pdata[1])->done);
     g_assert_false (((MtsPromotionStep *) promotion->steps->pdata[2])->done);
-    node2 = json_from_string ("{\"sts_record\": {\"records\": [\"v=STSv1; id=20261128T120000\"], "
-                              "\"id\": \"20261128T120000\"}, \"policy\": {\"mode\": \"enforce\", "
-                              "\"max_age\": 604800}}", NULL);
+    node2 = json_from_string ("{\"mx\": [" MX_COVERED "], \"sts_record\": {\"records\": "
+                              "[\"v=STSv1; id=20261128T120000\"], \"id\": \"20261128T120000\"}, "
+                              "\"policy\": {\"mode\": \"enforce\", \"max_age\": 604800, \"mx\": "
+                              MX_LINES "}}", NULL);
     mts_project_set_last_audit (project, node2, now);
     mts_promotion_check (promotion, project, now);
     for (guint i = 0; i < 4; i++)
@@ -536,6 +578,13 @@ test_promote_back_and_remove (void)
   g_assert_cmpuint (removal->steps->len, ==, 6);
   g_assert_cmpstr (((MtsPromotionStep *) removal->steps->pdata[4])->id, ==, "wait");
   g_assert_cmpstr (((MtsPromotionStep *) removal->steps->pdata[5])->id, ==, "remove");
+  /* The wait starts when a check first sees mode none served. */
+  g_assert_null (removal->wait_until);
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [\"v=STSv1; id=20261101T000000\"], "
+                  "\"id\": \"20261101T000000\"}, \"policy\": {\"mode\": \"none\", \"max_age\": 86400}}",
+                  later);
+  mts_promotion_check (removal, project, later);
+  g_assert_true (step_is_done (removal, "verify-policy"));
   until = g_date_time_format_iso8601 (removal->wait_until);
   g_assert_cmpstr (until, ==, "2026-12-12T12:00:01Z");
   mts_promotion_apply (removal, project, later);
@@ -543,17 +592,15 @@ test_promote_back_and_remove (void)
   g_assert_cmpuint (mts_project_get_ids (project)->len, ==, 4);
 
   after = g_date_time_add_days (later, 15);
-  {
-    g_autoptr(JsonNode) node = json_from_string ("{\"sts_record\": {\"records\": [], \"valid\": false}, "
-                                                 "\"policy\": null}", NULL);
-
-    mts_project_set_last_audit (project, node, after);
-  }
+  set_audit_text (project, "{\"sts_record\": {\"records\": [], \"valid\": false}, \"policy\": null}",
+                  after);
   mts_promotion_check (removal, project, later);
   g_assert_false (((MtsPromotionStep *) removal->steps->pdata[4])->done);
+  /* The record was never seen with the new id: those steps stay to do. */
   mts_promotion_check (removal, project, after);
   g_assert_true (((MtsPromotionStep *) removal->steps->pdata[4])->done);
   g_assert_true (((MtsPromotionStep *) removal->steps->pdata[5])->done);
+  g_assert_false (step_is_done (removal, "verify-record"));
 
   timeline = mts_project_get_timeline (project);
   {
@@ -604,6 +651,8 @@ test_switch_resume (void)
   g_assert_no_error (error);
   for (guint i = 0; i < 5; i++)   /* up to the wait, which the file claims too */
     ((MtsPromotionStep *) removal->steps->pdata[i])->done = TRUE;
+  /* As the first check that saw mode none served would set it. */
+  removal->wait_until = g_date_time_add_seconds (now, 1209600);
   saved = mts_promotion_to_switch (removal, TRUE);
   g_assert_cmpstr (saved->kind, ==, "remove");
   g_assert_cmpstr (saved->new_id, ==, removal->id);
@@ -636,7 +685,11 @@ test_switch_resume (void)
       const MtsPromotionStep *step = resumed->steps->pdata[i];
 
       g_assert_cmpstr (step->title, ==, ((MtsPromotionStep *) removal->steps->pdata[i])->title);
-      g_assert_cmpstr (step->detail, ==, ((MtsPromotionStep *) removal->steps->pdata[i])->detail);
+      /* The wait's end, set by hand above, shows in the resumed one. */
+      if (g_str_equal (step->id, "wait"))
+        g_assert_nonnull (strstr (step->detail, "wait until 2026-12-12 12:00 UTC"));
+      else
+        g_assert_cmpstr (step->detail, ==, ((MtsPromotionStep *) removal->steps->pdata[i])->detail);
       /* The wait is not over: the clock says so, not the file. */
       g_assert_cmpint (step->done, ==, i < 4);
     }
@@ -646,6 +699,281 @@ test_switch_resume (void)
   g_assert_no_error (error);
   g_assert_true (((MtsPromotionStep *) resumed_later->steps->pdata[4])->done);
   g_assert_false (((MtsPromotionStep *) resumed_later->steps->pdata[5])->done);
+}
+
+
+/* Only reports about days since the testing policy was seen live count:
+ * older ones were about no policy, or another one. */
+static void
+test_reports_since_live (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) live = days_ago (3);
+  g_autoptr(MtsReadiness) r = NULL;
+  g_autoptr(MtsReadiness) r2 = NULL;
+
+  /* Seen live 3 days ago: 16 reports of days 4 to 8 ago and 6 of the last
+   * 3 days (the day it went live counts, from its start). */
+  mts_project_set_published (project, MTS_PUBLISHED_POLICY, live);
+  mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, live);
+  r = evaluate (project);
+  g_assert_cmpint (item (r, "reports")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (r, "reports")->evidence,
+                            "2 reporters (Google Inc., Microsoft Corporation) on 3 different days"));
+
+  /* Nothing since: the older reports are named as not counting. */
+  {
+    g_autoptr(MtsProject) young = mts_project_new ("example.com");
+    g_autoptr(GDateTime) today = test_now ();
+
+    mts_project_set_mode (young, MTS_POLICY_MODE_TESTING);
+    mts_project_set_published (young, MTS_PUBLISHED_POLICY, today);
+    mts_project_set_published (young, MTS_PUBLISHED_STS_RECORD, today);
+    add_report (young, "Google Inc.", 2, 5000, NULL, 0);
+    add_report (young, "Yahoo", 1, 5000, NULL, 0);
+    r2 = evaluate (young);
+    g_assert_cmpint (item (r2, "reports")->status, ==, MTS_READINESS_NOT_MET);
+    g_assert_nonnull (strstr (item (r2, "reports")->evidence, "2 older reports do not count"));
+  }
+}
+
+/* sts-policy-invalid under enforce is refused mail: it blocks like a
+ * certificate failure, not as an "other" failure below 0.1 %. */
+static void
+test_policy_invalid_blocks (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(MtsProject) fetch = ready_project ();
+  g_autoptr(MtsReadiness) r = NULL;
+  g_autoptr(MtsReadiness) r2 = NULL;
+
+  add_report (project, "Yahoo", 1, 100, "sts-policy-invalid", 1);
+  r = evaluate (project);
+  assert_only_failing (r, "no-tls-failures", MTS_READINESS_NOT_MET, "(sts-policy-invalid)");
+  g_assert_nonnull (strstr (item (r, "no-tls-failures")->evidence, "1 of 56101 sessions"));
+
+  /* A fetch error stays an "other" failure. */
+  add_report (fetch, "Yahoo", 1, 100, "sts-policy-fetch-error", 1);
+  r2 = evaluate (fetch);
+  g_assert_true (r2->ready);
+}
+
+/* A host the admin listed but DNS does not have yet gets no mail: the
+ * coverage item leaves it out. */
+static void
+test_coverage_in_dns (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(MtsReadiness) r = NULL;
+  g_autoptr(MtsReadiness) r2 = NULL;
+#define COVERAGE_AUDIT \
+    "{\"mx\": [%s], \"sts_record\": {\"records\": [\"v=STSv1; id=20261101T000000\"], " \
+    "\"id\": \"20261101T000000\"}, \"policy\": {\"mode\": \"testing\", \"max_age\": 604800, " \
+    "\"mx\": [\"mx1.example.com\", \"mx2.example.com\"], \"cert\": {\"not_after\": " \
+    "\"2027-02-26T12:00:00Z\", \"trusted\": true, \"name_matches\": true}}}"
+  const char *ok_probe = "\"probes\": [{\"status\": \"ok\", \"problems\": []}]";
+  g_autofree char *hosts = g_strdup_printf (
+    "{\"host\": \"mx1.example.com\", \"covered\": true, \"in_dns\": true, %s}, "
+    "{\"host\": \"mx2.example.com\", \"covered\": true, \"in_dns\": true, %s}, "
+    "{\"host\": \"mx3.example.com\", \"covered\": false, \"in_dns\": false, %s}", ok_probe, ok_probe, ok_probe);
+  g_autofree char *hosts2 = g_strdup_printf (
+    "{\"host\": \"mx1.example.com\", \"covered\": true, \"in_dns\": true, %s}, "
+    "{\"host\": \"mx3.example.com\", \"covered\": false, \"in_dns\": true, %s}", ok_probe, ok_probe);
+  g_autofree char *json = g_strdup_printf (COVERAGE_AUDIT, hosts);
+  g_autofree char *json2 = g_strdup_printf (COVERAGE_AUDIT, hosts2);
+
+  set_audit_text (project, json, now);
+  r = evaluate (project);
+  g_assert_cmpint (item (r, "mx-coverage")->status, ==, MTS_READINESS_MET);
+  g_assert_nonnull (strstr (item (r, "mx-coverage")->evidence, "all 2 mail servers"));
+
+  set_audit_text (project, json2, now);
+  r2 = evaluate (project);
+  g_assert_cmpint (item (r2, "mx-coverage")->status, ==, MTS_READINESS_NOT_MET);
+  g_assert_nonnull (strstr (item (r2, "mx-coverage")->evidence, "does not cover mx3.example.com"));
+}
+
+/* A step once seen done stays done: a later check whose lookups failed
+ * does not reopen it. */
+static void
+test_steps_stay_done (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsPromotion) promotion = mts_promotion_new (project, MTS_PROMOTION_ENFORCE, now, &error);
+
+  g_assert_no_error (error);
+  set_audit_text (project, "{\"mx\": [" MX_COVERED "], \"sts_record\": {\"records\": "
+                  "[\"v=STSv1; id=20261101T000000\"], \"id\": \"20261101T000000\"}, \"policy\": "
+                  "{\"mode\": \"enforce\", \"max_age\": 604800, \"mx\": " MX_LINES "}}", now);
+  mts_promotion_check (promotion, project, now);
+  g_assert_true (step_is_done (promotion, "verify-policy"));
+  g_assert_null (promotion->check_problem);
+
+  /* The policy host timed out, the TXT lookup failed. */
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [], \"valid\": false}, "
+                  "\"policy\": null}", now);
+  mts_promotion_check (promotion, project, now);
+  g_assert_true (step_is_done (promotion, "publish-policy"));
+  g_assert_true (step_is_done (promotion, "verify-policy"));
+  g_assert_false (step_is_done (promotion, "verify-record"));
+  g_assert_false (mts_promotion_is_done (promotion));
+}
+
+/* The served file must be the new policy: its mx lines too, and under
+ * enforce every mail server in DNS covered; the check says what differs. */
+static void
+test_served_mx_differs (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsPromotion) promotion = mts_promotion_new (project, MTS_PROMOTION_ENFORCE, now, &error);
+
+  g_assert_no_error (error);
+  /* mx2 missing, an old host left in; mx2 thus not covered. */
+  set_audit_text (project, "{\"mx\": [{\"host\": \"mx1.example.com\", \"covered\": true}, "
+                  "{\"host\": \"mx2.example.com\", \"covered\": false}], \"sts_record\": {\"records\": "
+                  "[], \"valid\": false}, \"policy\": {\"mode\": \"enforce\", \"max_age\": 604800, "
+                  "\"mx\": [\"MX1.example.com\", \"old.example.com\"]}}", now);
+  mts_promotion_check (promotion, project, now);
+  g_assert_false (step_is_done (promotion, "verify-policy"));
+  g_assert_cmpstr (promotion->check_problem, ==,
+                   "mx lines missing: mx2.example.com; mx lines that the new policy does not have: "
+                   "old.example.com; mail servers it does not cover: mx2.example.com");
+
+  /* The right mx lines, but a host in DNS that no line covers. */
+  set_audit_text (project, "{\"mx\": [" MX_COVERED ", {\"host\": \"mx9.example.net\", "
+                  "\"covered\": false, \"in_dns\": true}, {\"host\": \"new.example.com\", \"covered\": "
+                  "false, \"in_dns\": false}], \"policy\": {\"mode\": \"testing\", \"max_age\": 86400, "
+                  "\"mx\": " MX_LINES "}}", now);
+  mts_promotion_check (promotion, project, now);
+  g_assert_false (step_is_done (promotion, "verify-policy"));
+  g_assert_cmpstr (promotion->check_problem, ==,
+                   "mode testing, not enforce; max_age 86400, not 604800; mail servers it does not "
+                   "cover: mx9.example.net");
+
+  set_audit_text (project, "{\"mx\": [" MX_COVERED "], \"policy\": {\"mode\": \"enforce\", "
+                  "\"max_age\": 604800, \"mx\": [\"mx2.example.com\", \"mx1.example.com\"]}}", now);
+  mts_promotion_check (promotion, project, now);
+  g_assert_true (step_is_done (promotion, "verify-policy"));
+  g_assert_null (promotion->check_problem);
+}
+
+/* The removal runs to its end: the record and the policy deleted as the
+ * last step asks do not reopen the id steps, and the domain ends removed,
+ * through the project file too. */
+static void
+test_removal_finishes (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(GDateTime) day2 = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) day9 = g_date_time_add_days (now, 8);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsPromotion) removal = mts_promotion_new (project, MTS_PROMOTION_REMOVE, now, &error);
+  g_autoptr(MtsProjectSwitch) saved = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *until = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (((MtsPromotionStep *) removal->steps->pdata[4])->detail,
+                            "when a check first sees mode none served"));
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [\"v=STSv1; id=20261101T000000\"], "
+                  "\"id\": \"20261101T000000\"}, \"policy\": {\"mode\": \"none\", \"max_age\": 86400}}", day2);
+  mts_promotion_check (removal, project, day2);
+  mts_promotion_apply (removal, project, day2);
+  until = g_date_time_format_iso8601 (removal->wait_until);
+  /* Seen on day 2, plus the testing policy's week. */
+  g_assert_cmpstr (until, ==, "2026-12-06T12:00:00Z");
+  g_assert_nonnull (strstr (((MtsPromotionStep *) removal->steps->pdata[4])->detail, "2026-12-06 12:00 UTC"));
+  saved = mts_promotion_to_switch (removal, TRUE);
+  g_assert_true (g_date_time_equal (saved->wait_until, removal->wait_until));
+
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [\"v=STSv1; id=20261128T120000\"], "
+                  "\"id\": \"20261128T120000\"}, \"policy\": {\"mode\": \"none\", \"max_age\": 86400}}", day2);
+  mts_promotion_check (removal, project, day2);
+  g_assert_true (step_is_done (removal, "verify-record"));
+  g_assert_false (step_is_done (removal, "wait"));
+
+  /* Deleted too early: not done until the wait is over. */
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [], \"valid\": false}, "
+                  "\"policy\": null}", day2);
+  mts_promotion_check (removal, project, day2);
+  g_assert_false (step_is_done (removal, "remove"));
+  g_assert_true (step_is_done (removal, "verify-record"));
+
+  /* A policy still served: not removed. */
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [], \"valid\": false}, "
+                  "\"policy\": {\"mode\": \"none\", \"max_age\": 86400}}", day9);
+  mts_promotion_check (removal, project, day9);
+  g_assert_true (step_is_done (removal, "wait"));
+  g_assert_false (step_is_done (removal, "remove"));
+
+  set_audit_text (project, "{\"mx\": [], \"sts_record\": {\"records\": [], \"valid\": false}, "
+                  "\"policy\": {\"mode\": null, \"http_status\": 404}}", day9);
+  mts_promotion_check (removal, project, day9);
+  g_assert_true (step_is_done (removal, "publish-record"));
+  g_assert_true (step_is_done (removal, "verify-record"));
+  g_assert_true (step_is_done (removal, "remove"));
+  g_assert_true (mts_promotion_is_done (removal));
+
+  mts_project_set_pending_switch (project, saved);
+  mts_promotion_finish (removal, project, day9);
+  g_assert_null (mts_project_get_pending_switch (project));
+  g_assert_cmpint (mts_project_get_state (project), ==, MTS_PROJECT_STATE_REMOVED);
+  g_assert_cmpstr (mts_project_state_to_string (MTS_PROJECT_STATE_REMOVED), ==, "removed");
+
+  data = mts_project_to_data (project, NULL);
+  g_assert_nonnull (strstr (data, "\"state\" : \"removed\""));
+  loaded = mts_project_load_from_data (data, strlen (data), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mts_project_get_state (loaded), ==, MTS_PROJECT_STATE_REMOVED);
+}
+
+/* After a year-long enforce policy and a week back in testing, senders
+ * may hold the enforce policy for a year: the removal waits for it. */
+static void
+test_removal_wait_longest (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(GDateTime) day1 = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) day30 = g_date_time_add_days (now, 30);
+  g_autoptr(GDateTime) day31 = g_date_time_add_days (now, 31);
+  g_autoptr(GDateTime) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MtsPromotion) enforce = mts_promotion_new (project, MTS_PROMOTION_ENFORCE, now, &error);
+  g_autoptr(MtsPromotion) back = NULL;
+  g_autoptr(MtsPromotion) removal = NULL;
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autofree char *data = NULL;
+
+  g_assert_no_error (error);
+  mts_promotion_apply (enforce, project, now);
+  /* The admin raised max_age to a year: a new id, as the window makes. */
+  mts_project_set_max_age (project, 31557600);
+  mts_project_add_id (project, "20261129T120000", day1);
+  back = mts_promotion_new (project, MTS_PROMOTION_TESTING, day30, &error);
+  g_assert_no_error (error);
+  mts_promotion_apply (back, project, day30);
+  g_assert_cmpuint (mts_project_get_max_age (project), ==, 604800);
+
+  /* The ids keep their max_age through the file. */
+  data = mts_project_to_data (project, NULL);
+  loaded = mts_project_load_from_data (data, strlen (data), &error);
+  g_assert_no_error (error);
+
+  removal = mts_promotion_new (loaded, MTS_PROMOTION_REMOVE, day31, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (removal->old_max_age, ==, 604800);
+  set_audit_text (loaded, "{\"policy\": {\"mode\": \"none\", \"max_age\": 86400}}", day31);
+  mts_promotion_check (removal, loaded, day31);
+  expected = g_date_time_add_seconds (day30, 31557600);
+  g_assert_true (g_date_time_equal (removal->wait_until, expected));
 }
 
 int
@@ -663,6 +991,13 @@ main (int    argc,
   g_test_add_func ("/mts/readiness/promote-enforce", test_promote_enforce);
   g_test_add_func ("/mts/readiness/back-and-remove", test_promote_back_and_remove);
   g_test_add_func ("/mts/readiness/switch-resume", test_switch_resume);
+  g_test_add_func ("/mts/readiness/reports-since-live", test_reports_since_live);
+  g_test_add_func ("/mts/readiness/policy-invalid-blocks", test_policy_invalid_blocks);
+  g_test_add_func ("/mts/readiness/coverage-in-dns", test_coverage_in_dns);
+  g_test_add_func ("/mts/readiness/steps-stay-done", test_steps_stay_done);
+  g_test_add_func ("/mts/readiness/served-mx-differs", test_served_mx_differs);
+  g_test_add_func ("/mts/readiness/removal-finishes", test_removal_finishes);
+  g_test_add_func ("/mts/readiness/removal-wait-longest", test_removal_wait_longest);
 
   return g_test_run ();
 }

@@ -11,13 +11,16 @@
  *   revision        counts the saves, for people reading the file.
  *   domain          the mail domain in A-labels ("xn--bcher-kva.example").
  *   display_name    the name as shown ("bücher.example").
- *   state           "draft", "testing", "enforce" or "removing"; state_since: its date.
+ *   state           "draft", "testing", "enforce", "removing" or "removed"; state_since:
+ *                   its date.
  *   step            the wizard page to resume on, or null.
  *   mx_hosts        [{ "preference": 10, "host": "mx1.example.com" }], as DNS gave them.
  *   mx_patterns     the policy's mx lines: ["mx1.example.com", "*.example.net"].
  *   mode, max_age   the policy's mode ("none", "testing", "enforce") and max_age in seconds.
  *   rua             the TLS-RPT report addresses: ["mailto:tlsrpt@example.com"].
- *   ids             [{ "id", "generated", "published" }]: every policy id, oldest first.
+ *   ids             [{ "id", "generated", "published", "max_age" }]: every policy id, oldest
+ *                   first; max_age (the policy's that went with the id) is absent in
+ *                   files written before 0.3.
  *   policy_published, sts_record_published, tlsrpt_record_published:
  *                   when an audit first saw each published as generated.
  *   last_audit      { "time", "result" } (the net library's audit as JSON), or null.
@@ -122,7 +125,8 @@ G_DEFINE_ENUM_TYPE (MtsProjectState, mts_project_state,
                     G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_DRAFT, "draft"),
                     G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_TESTING, "testing"),
                     G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_ENFORCE, "enforce"),
-                    G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_REMOVING, "removing"))
+                    G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_REMOVING, "removing"),
+                    G_DEFINE_ENUM_VALUE (MTS_PROJECT_STATE_REMOVED, "removed"))
 
 enum
 {
@@ -154,7 +158,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *const state_names[] = { "draft", "testing", "enforce", "removing" };
+static const char *const state_names[] = { "draft", "testing", "enforce", "removing", "removed" };
 static const char *const kind_names[] = { "created", "published", "audit", "import", "switch" };
 static const char *const published_keys[MTS_N_PUBLISHED] = {
   "policy_published", "sts_record_published", "tlsrpt_record_published",
@@ -177,7 +181,7 @@ static const char *const step_order[] = {
 const char *
 mts_project_state_to_string (MtsProjectState state)
 {
-  g_return_val_if_fail (state <= MTS_PROJECT_STATE_REMOVING, "draft");
+  g_return_val_if_fail (state <= MTS_PROJECT_STATE_REMOVED, "draft");
   return state_names[state];
 }
 
@@ -641,6 +645,8 @@ project_to_json (MtsProject *self)
       json_object_set_string_member (o, "id", entry->id);
       json_object_set_member (o, "generated", date_node (entry->generated));
       json_object_set_member (o, "published", date_node (entry->published));
+      if (entry->max_age != 0)
+        json_object_set_int_member (o, "max_age", entry->max_age);
       json_array_add_object_element (array, o);
     }
   json_object_set_member (root, "ids", array_node (array));
@@ -1122,6 +1128,15 @@ parse_members (MtsProject  *self,
           !read_date (o, "ids", i, "generated", FALSE, &entry->generated, error) ||
           !read_date (o, "ids", i, "published", TRUE, &entry->published, error))
         return FALSE;
+      /* Optional: files written before 0.3 do not have it. */
+      if (json_object_has_member (o, "max_age"))
+        {
+          gint64 id_max_age;
+
+          if (!read_int (o, "ids", i, "max_age", 0, MTS_POLICY_MAX_AGE_MAX, &id_max_age, error))
+            return FALSE;
+          entry->max_age = (guint32) id_max_age;
+        }
       for (guint j = 0; j < i; j++)
         if (g_str_equal (((MtsProjectId *) g_ptr_array_index (self->ids, j))->id, entry->id))
           return corrupt (error, _("the policy id “%s” appears twice"), entry->id);
@@ -1984,6 +1999,14 @@ merge_switch (const MtsProjectSwitch *base,
         return switch_node (g_date_time_compare (theirs->started, mine->started) > 0 ? theirs : mine);
       merged = mts_project_switch_copy (mine);
       merged->applied = mine->applied || theirs->applied;
+      /* The wait of a removal is set once, by the first check that saw
+       * mode none served; if both sides set it, the later end is the safe one. */
+      if (theirs->wait_until != NULL &&
+          (merged->wait_until == NULL || g_date_time_compare (theirs->wait_until, merged->wait_until) > 0))
+        {
+          g_clear_pointer (&merged->wait_until, g_date_time_unref);
+          merged->wait_until = g_date_time_ref (theirs->wait_until);
+        }
       /* In the order of the steps, then any this version does not know. */
       builder = g_strv_builder_new ();
       for (guint i = 0; i < G_N_ELEMENTS (step_order); i++)
@@ -2063,6 +2086,7 @@ merge_ids (MtsProject *into,
           copy->id = g_strdup (mine->id);
           copy->generated = g_date_time_ref (mine->generated);
           copy->published = mine->published ? g_date_time_ref (mine->published) : NULL;
+          copy->max_age = mine->max_age;
           g_ptr_array_add (into->ids, copy);
         }
       else if (mine->published != NULL &&
@@ -2774,7 +2798,7 @@ mts_project_set_state (MtsProject      *self,
   g_autoptr(GDateTime) date = NULL;
 
   g_return_if_fail (MTS_IS_PROJECT (self));
-  g_return_if_fail (state <= MTS_PROJECT_STATE_REMOVING);
+  g_return_if_fail (state <= MTS_PROJECT_STATE_REMOVED);
 
   if (state == self->state && since == NULL)
     return;
@@ -3018,6 +3042,10 @@ mts_project_get_current_id (MtsProject *self)
  * @id: a policy id just generated
  * @generated: (nullable): when; %NULL for now
  *
+ * The id keeps the project's max_age at this moment, as the policy that
+ * goes with it (set the new max_age first): a removal waits for the
+ * longest one senders may still have cached.
+ *
  * Returns: %FALSE if the project already has @id (ids are never reused)
  */
 gboolean
@@ -3037,6 +3065,7 @@ mts_project_add_id (MtsProject *self,
   entry = g_new0 (MtsProjectId, 1);
   entry->id = g_strdup (id);
   entry->generated = utc_or_now (generated);
+  entry->max_age = self->max_age;
   g_ptr_array_add (self->ids, entry);
   notify (self, PROP_CURRENT_ID);
   return TRUE;

@@ -38,6 +38,9 @@ typedef enum
   MTS_PROJECT_STATE_ENFORCE,
   /* Being taken down safely: mode none, then removal (RFC 8461 §8.3). */
   MTS_PROJECT_STATE_REMOVING,
+  /* Removed: the records and the policy host are gone, and every cached
+   * policy has expired; only the history is left. */
+  MTS_PROJECT_STATE_REMOVED,
 } MtsProjectState;
 
 #define MTS_TYPE_PROJECT_STATE (mts_project_state_get_type ())
@@ -78,6 +81,9 @@ typedef struct
   GDateTime *generated;
   /* When an audit first saw it published, or NULL. */
   GDateTime *published;
+  /* The max_age of the policy that went with it; 0 when not known (files
+   * written before 0.3 did not keep it). */
+  guint32 max_age;
 } MtsProjectId;
 
 typedef struct

@@ -86,6 +86,19 @@ add_item (MtsReadiness       *readiness,
   g_ptr_array_add (readiness->items, item);
 }
 
+/* When senders could first use the policy in its current mode: both the
+ * policy file and the _mta-sts record seen published; NULL before. */
+static GDateTime *
+live_since (MtsProject *project)
+{
+  GDateTime *policy = mts_project_get_published (project, MTS_PUBLISHED_POLICY);
+  GDateTime *record = mts_project_get_published (project, MTS_PUBLISHED_STS_RECORD);
+
+  if (policy == NULL || record == NULL)
+    return NULL;
+  return g_date_time_compare (policy, record) >= 0 ? policy : record;
+}
+
 static void
 check_testing_live (MtsReadiness                 *readiness,
                     MtsProject                   *project,
@@ -93,9 +106,7 @@ check_testing_live (MtsReadiness                 *readiness,
                     GDateTime                    *now)
 {
   const char *title = _("The testing policy has been live long enough");
-  GDateTime *policy = mts_project_get_published (project, MTS_PUBLISHED_POLICY);
-  GDateTime *record = mts_project_get_published (project, MTS_PUBLISHED_STS_RECORD);
-  GDateTime *since;
+  GDateTime *since = live_since (project);
   gint64 days;
 
   if (mts_project_get_mode (project) != MTS_POLICY_MODE_TESTING)
@@ -106,7 +117,7 @@ check_testing_live (MtsReadiness                 *readiness,
                                  mts_policy_mode_to_string (mts_project_get_mode (project))));
       return;
     }
-  if (policy == NULL || record == NULL)
+  if (since == NULL)
     {
       add_item (readiness, "testing-live", title, MTS_READINESS_NOT_MET,
                 g_strdup (_("No check has seen the testing policy and its _mta-sts record "
@@ -114,7 +125,6 @@ check_testing_live (MtsReadiness                 *readiness,
       return;
     }
   /* Senders only use the policy once both are there. */
-  since = g_date_time_compare (policy, record) >= 0 ? policy : record;
   days = g_date_time_difference (now, since) / DAY;
   if (days < 0)
     days = 0;
@@ -132,7 +142,38 @@ typedef struct
   gint64 recent_tls;
   gint64 recent_other;
   GHashTable *recent_tls_types;
+  /* Reports about days before this were not about the live policy. */
+  GDateTime *since;
+  guint earlier;
 } ReportFacts;
+
+/* Under enforce, these failures mean refused mail: the certificate and
+ * STARTTLS failures, and a policy that senders found invalid (they cannot
+ * apply it, so a cached enforce policy of the same id blocks delivery). */
+static gboolean
+blocks_under_enforce (const char *type)
+{
+  return mts_report_result_type_is_tls (type) || g_str_equal (type, "sts-policy-invalid");
+}
+
+/* Whether @report covers a day on or after the one the policy went live:
+ * a report counts for the whole day it starts on. */
+static gboolean
+starts_since (const MtsReport *report,
+              GDateTime       *since)
+{
+  int y1, m1, d1, y2, m2, d2;
+
+  if (since == NULL || report->start == NULL)
+    return FALSE;
+  g_date_time_get_ymd (report->start, &y1, &m1, &d1);
+  g_date_time_get_ymd (since, &y2, &m2, &d2);
+  if (y1 != y2)
+    return y1 > y2;
+  if (m1 != m2)
+    return m1 > m2;
+  return d1 >= d2;
+}
 
 static void
 gather_reports (ReportFacts                  *facts,
@@ -153,8 +194,13 @@ gather_reports (ReportFacts                  *facts,
 
       if (report == NULL || !mts_report_is_for_domain (report, domain))
         continue;
-      g_hash_table_add (facts->reporters, g_strdup (report->organization));
-      g_hash_table_add (facts->days, mts_report_get_day (report));
+      if (starts_since (report, facts->since))
+        {
+          g_hash_table_add (facts->reporters, g_strdup (report->organization));
+          g_hash_table_add (facts->days, mts_report_get_day (report));
+        }
+      else
+        facts->earlier++;
       /* A report for yesterday arrives today: one that ends inside the
        * window counts. */
       recent = g_date_time_compare (report->end, window) > 0;
@@ -171,7 +217,7 @@ gather_reports (ReportFacts                  *facts,
             {
               const MtsReportFailure *failure = g_ptr_array_index (policy->failures, k);
 
-              if (mts_report_result_type_is_tls (failure->result_type))
+              if (blocks_under_enforce (failure->result_type))
                 {
                   facts->recent_tls += failure->failed_session_count;
                   g_hash_table_add (facts->recent_tls_types, g_strdup (failure->result_type));
@@ -217,7 +263,17 @@ check_reports (MtsReadiness                 *readiness,
   add_item (readiness, "reports", _("Reports from several reporters on several days"),
             reporters >= t->min_reporters && days >= t->min_report_days
               ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
-            reporters == 0
+            reporters == 0 && facts->earlier > 0
+              ? g_strdup_printf (g_dngettext (NULL,
+                                              "No report covers a day since the policy was seen live; "
+                                              "%u older report does not count. At least %u reporters "
+                                              "on %u different days are needed.",
+                                              "No report covers a day since the policy was seen live; "
+                                              "%u older reports do not count. At least %u reporters "
+                                              "on %u different days are needed.",
+                                              facts->earlier),
+                                 facts->earlier, t->min_reporters, t->min_report_days)
+            : reporters == 0
               ? g_strdup_printf (_("No TLS report has been imported yet; at least %u reporters "
                                    "on %u different days are needed. Check that the "
                                    "_smtp._tls record is published and import the reports "
@@ -249,9 +305,9 @@ check_failures (MtsReadiness                 *readiness,
 
       add_item (readiness, "no-tls-failures", title, MTS_READINESS_NOT_MET,
                 g_strdup_printf (_("%lld of %lld sessions in "
-                                   "the last %u days failed with certificate or STARTTLS "
-                                   "errors (%s). Under enforce, that mail would not be "
-                                   "delivered: fix the mail servers first."),
+                                   "the last %u days failed with certificate, STARTTLS or "
+                                   "policy errors (%s). Under enforce, that mail would not be "
+                                   "delivered: fix the mail servers or the policy first."),
                                  (long long) facts->recent_tls, (long long) facts->recent_sessions, t->recent_days,
                                  types));
       return;
@@ -322,6 +378,7 @@ check_audit (MtsReadiness                 *readiness,
   g_autoptr(GPtrArray) failing = g_ptr_array_new ();
   g_autoptr(GPtrArray) uncovered = g_ptr_array_new ();
   g_autofree char *when = NULL;
+  guint n_in_dns = 0;
 
   if (audit == NULL || !JSON_NODE_HOLDS_OBJECT (audit))
     {
@@ -344,11 +401,16 @@ check_audit (MtsReadiness                 *readiness,
       JsonObject *host;
       JsonArray *probes;
       gboolean passed;
-      JsonNode *covered;
+      JsonNode *covered, *in_dns;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       host = json_node_get_object (node);
+      /* A host the admin listed that DNS does not have yet gets no mail:
+       * the policy need not cover it (absent: an audit of DNS alone). */
+      in_dns = json_object_get_member (host, "in_dns");
+      if (in_dns == NULL || !JSON_NODE_HOLDS_VALUE (in_dns) || json_node_get_boolean (in_dns))
+        n_in_dns++;
       probes = member_array (host, "probes");
       passed = probes != NULL && json_array_get_length (probes) > 0;
       for (guint j = 0; passed && j < json_array_get_length (probes); j++)
@@ -362,6 +424,8 @@ check_audit (MtsReadiness                 *readiness,
       if (!passed)
         g_ptr_array_add (failing, (gpointer) (member_string (host, "host") ?: "?"));
       covered = json_object_get_member (host, "covered");
+      if (in_dns != NULL && JSON_NODE_HOLDS_VALUE (in_dns) && !json_node_get_boolean (in_dns))
+        continue;
       if (covered == NULL || !JSON_NODE_HOLDS_VALUE (covered) || !json_node_get_boolean (covered))
         g_ptr_array_add (uncovered, (gpointer) (member_string (host, "host") ?: "?"));
     }
@@ -392,7 +456,7 @@ check_audit (MtsReadiness                 *readiness,
                 uncovered->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
                 uncovered->len == 1
                   ? g_strdup_printf (_("The published policy lists all %u mail servers (check "
-                                       "of %s)."), n, when)
+                                       "of %s)."), n_in_dns, when)
                   : g_strdup_printf (_("The published policy does not cover %s: under enforce, "
                                        "mail to them would be refused. Add mx lines for them."),
                                      hosts2));
@@ -477,6 +541,7 @@ mts_readiness_evaluate (MtsProject                   *project,
   facts.reporters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   facts.days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   facts.recent_tls_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  facts.since = live_since (project);
   gather_reports (&facts, project, thresholds, clock);
 
   check_testing_live (readiness, project, thresholds, clock);
@@ -565,6 +630,7 @@ mts_promotion_free (MtsPromotion *promotion)
   g_free (promotion->id);
   g_free (promotion->record);
   g_clear_pointer (&promotion->wait_until, g_date_time_unref);
+  g_free (promotion->check_problem);
   g_clear_pointer (&promotion->started, g_date_time_unref);
   g_free (promotion->advice);
   g_clear_pointer (&promotion->steps, g_ptr_array_unref);
@@ -572,6 +638,66 @@ mts_promotion_free (MtsPromotion *promotion)
 }
 
 static const char *const kind_names[] = { "enforce", "testing", "remove" };
+
+/* The wait step's detail: the end once a check has set it. */
+static char *
+wait_detail (const MtsPromotion *promotion)
+{
+  g_autofree char *until = NULL;
+
+  if (promotion->wait_until == NULL)
+    return g_strdup (_("The wait starts when a check first sees mode none served: senders may "
+                       "keep every policy they fetched before for its max_age (RFC 8461 §8.3)."));
+  until = g_date_time_format (promotion->wait_until, "%Y-%m-%d %H:%M UTC");
+  return g_strdup_printf (_("Senders may keep the policies they fetched before mode none was "
+                            "served for their max_age: wait until %s (RFC 8461 §8.3)."), until);
+}
+
+/* When the last policy that senders may have cached before @seen (when
+ * mode none was first seen served) expires: each earlier policy was served
+ * until the next one replaced it (the next id is added when a check sees
+ * the new file served), and is kept for its own max_age after that.  A
+ * year-long enforce policy followed by a week of testing still holds the
+ * removal for the year.  Ids from files that did not keep their max_age
+ * count with the one the project had before the removal. */
+static GDateTime *
+removal_wait_until (const MtsPromotion *promotion,
+                    MtsProject         *project,
+                    GDateTime          *seen)
+{
+  GPtrArray *ids = mts_project_get_ids (project);
+  GDateTime *until = g_date_time_add_seconds (seen, promotion->old_max_age);
+
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      const MtsProjectId *entry = g_ptr_array_index (ids, i);
+      GDateTime *end = seen;
+      g_autoptr(GDateTime) expires = NULL;
+
+      if (g_strcmp0 (entry->id, promotion->id) == 0)
+        continue;
+      for (guint j = i + 1; j < ids->len; j++)
+        {
+          const MtsProjectId *next = g_ptr_array_index (ids, j);
+
+          if (g_strcmp0 (next->id, promotion->id) != 0)
+            {
+              end = next->generated;
+              break;
+            }
+        }
+      if (g_date_time_compare (end, seen) > 0)
+        end = seen;
+      expires = g_date_time_add_seconds (end, entry->max_age != 0 ? entry->max_age
+                                                                  : promotion->old_max_age);
+      if (g_date_time_compare (expires, until) > 0)
+        {
+          g_date_time_unref (until);
+          until = g_steal_pointer (&expires);
+        }
+    }
+  return until;
+}
 
 /* A new switch, or with @from the one saved in the project, as it was. */
 static MtsPromotion *
@@ -634,7 +760,6 @@ build (MtsProject              *project,
     default:
       mts_policy_set_mode (promotion->policy, MTS_POLICY_MODE_NONE);
       mts_policy_set_max_age (promotion->policy, REMOVAL_MAX_AGE);
-      promotion->wait_until = g_date_time_add_seconds (clock, promotion->old_max_age);
       promotion->advice = g_strdup (_("Do not remove the records and the policy host at once: "
                                       "senders that cached the old policy would keep enforcing "
                                       "it. Publish mode none first and wait until every cached "
@@ -644,11 +769,8 @@ build (MtsProject              *project,
   if (from != NULL)
     {
       mts_policy_set_max_age (promotion->policy, from->max_age);
-      g_clear_pointer (&promotion->wait_until, g_date_time_unref);
       if (from->wait_until != NULL)
         promotion->wait_until = g_date_time_to_utc (from->wait_until);
-      else if (kind == MTS_PROMOTION_REMOVE)
-        promotion->wait_until = g_date_time_add_seconds (clock, promotion->old_max_age);
     }
   for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
     mts_policy_add_mx (promotion->policy, patterns[i]);
@@ -686,13 +808,9 @@ build (MtsProject              *project,
             g_strdup_printf (_("Run a check again: it must show the id %s."), promotion->id));
   if (kind == MTS_PROMOTION_REMOVE)
     {
-      g_autofree char *until = g_date_time_format (promotion->wait_until, "%Y-%m-%d %H:%M UTC");
-
       add_step (promotion, "wait",
                 g_strdup (_("Wait until the old policy has expired everywhere")),
-                g_strdup_printf (_("Senders may keep the old policy for its max_age of %u "
-                                   "seconds: wait until %s (RFC 8461 §8.3)."),
-                                 promotion->old_max_age, until));
+                wait_detail (promotion));
       add_step (promotion, "remove",
                 g_strdup (_("Remove MTA-STS")),
                 g_strdup_printf (_("Delete the TXT record _mta-sts.%s, then the policy host "
@@ -876,9 +994,10 @@ mts_promotion_apply (MtsPromotion *promotion,
       break;
     }
   g_object_freeze_notify (G_OBJECT (project));
-  mts_project_add_id (project, promotion->id, clock);
+  /* The max_age first: the id keeps it, for a later removal's wait. */
   mts_project_set_mode (project, promotion->policy->mode);
   mts_project_set_max_age (project, promotion->policy->max_age);
+  mts_project_add_id (project, promotion->id, clock);
   mts_project_set_state (project, state, clock);
   mts_project_set_published (project, MTS_PUBLISHED_POLICY, NULL);
   mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, NULL);
@@ -886,13 +1005,142 @@ mts_promotion_apply (MtsPromotion *promotion,
   g_object_thaw_notify (G_OBJECT (project));
 }
 
+/* The served policy's mx lines as a set: lower case, sorted. */
+static GPtrArray *
+mx_set (JsonArray *served)
+{
+  GPtrArray *set = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; served != NULL && i < json_array_get_length (served); i++)
+    {
+      JsonNode *node = json_array_get_element (served, i);
+      char *value;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      value = g_ascii_strdown (json_node_get_string (node), -1);
+      if (g_ptr_array_find_with_equal_func (set, value, g_str_equal, NULL))
+        g_free (value);
+      else
+        g_ptr_array_add (set, value);
+    }
+  return set;
+}
+
+/* Those of @a that are not in @b, joined with ", "; NULL when none. */
+static char *
+missing_from (GPtrArray *a,
+              GPtrArray *b)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+  for (guint i = 0; i < a->len; i++)
+    if (!g_ptr_array_find_with_equal_func (b, g_ptr_array_index (a, i), g_str_equal, NULL))
+      g_ptr_array_add (missing, g_ptr_array_index (a, i));
+  if (missing->len == 0)
+    return NULL;
+  g_ptr_array_add (missing, NULL);
+  return g_strjoinv (", ", (char **) missing->pdata);
+}
+
+/* Whether the served policy is the new one; what differs goes to @problems. */
+static gboolean
+policy_served (const MtsPromotion *promotion,
+               JsonObject         *root,
+               JsonObject         *policy,
+               GPtrArray          *problems)
+{
+  const MtsPolicy *wanted = promotion->policy;
+  const char *wanted_mode = mts_policy_mode_to_string (wanted->mode);
+  const char *mode = member_string (policy, "mode");
+  JsonNode *max_age = policy != NULL ? json_object_get_member (policy, "max_age") : NULL;
+  guint before = problems->len;
+
+  if (policy == NULL)
+    {
+      g_ptr_array_add (problems, g_strdup (_("the check got no policy file")));
+      return FALSE;
+    }
+  if (mode == NULL || !g_str_equal (mode, wanted_mode))
+    /* Translators: what differs in the served policy file: "mode testing, not enforce". */
+    g_ptr_array_add (problems, g_strdup_printf (_("mode %s, not %s"), mode != NULL ? mode : "?", wanted_mode));
+  if (max_age == NULL || !JSON_NODE_HOLDS_VALUE (max_age) ||
+      json_node_get_int (max_age) != wanted->max_age)
+    {
+      g_autofree char *seen = max_age != NULL && JSON_NODE_HOLDS_VALUE (max_age)
+                              ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (max_age))
+                              : g_strdup ("?");
+
+      /* Translators: what differs in the served policy file: "max_age 86400, not 604800". */
+      g_ptr_array_add (problems, g_strdup_printf (_("max_age %s, not %u"), seen, wanted->max_age));
+    }
+  /* Mode none may leave out the mx lines: senders treat it as no policy. */
+  if (wanted->mode != MTS_POLICY_MODE_NONE)
+    {
+      g_autoptr(GPtrArray) served = mx_set (member_array (policy, "mx"));
+      g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *missing = NULL;
+      g_autofree char *extra = NULL;
+
+      for (guint i = 0; wanted->mx != NULL && i < wanted->mx->len; i++)
+        g_ptr_array_add (want, g_ascii_strdown (g_ptr_array_index (wanted->mx, i), -1));
+      if ((missing = missing_from (want, served)) != NULL)
+        /* Translators: what differs in the served policy file. */
+        g_ptr_array_add (problems, g_strdup_printf (_("mx lines missing: %s"), missing));
+      if ((extra = missing_from (served, want)) != NULL)
+        /* Translators: what differs in the served policy file. */
+        g_ptr_array_add (problems, g_strdup_printf (_("mx lines that the new policy does not have: %s"),
+                                                    extra));
+    }
+  /* Under enforce, a mail server the policy does not cover gets no mail. */
+  if (wanted->mode == MTS_POLICY_MODE_ENFORCE)
+    {
+      JsonArray *mx = member_array (root, "mx");
+      g_autoptr(GPtrArray) uncovered = g_ptr_array_new ();
+
+      for (guint i = 0; mx != NULL && i < json_array_get_length (mx); i++)
+        {
+          JsonNode *node = json_array_get_element (mx, i);
+          JsonObject *host;
+          JsonNode *covered, *in_dns;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          host = json_node_get_object (node);
+          in_dns = json_object_get_member (host, "in_dns");
+          if (in_dns != NULL && JSON_NODE_HOLDS_VALUE (in_dns) && !json_node_get_boolean (in_dns))
+            continue;
+          covered = json_object_get_member (host, "covered");
+          if (covered == NULL || !JSON_NODE_HOLDS_VALUE (covered) || !json_node_get_boolean (covered))
+            g_ptr_array_add (uncovered, (gpointer) (member_string (host, "host") ?: "?"));
+        }
+      if (mx == NULL || json_array_get_length (mx) == 0)
+        g_ptr_array_add (problems, g_strdup (_("the check found no mail server to cover")));
+      else if (uncovered->len > 0)
+        {
+          g_autofree char *hosts = NULL;
+
+          g_ptr_array_add (uncovered, NULL);
+          hosts = g_strjoinv (", ", (char **) uncovered->pdata);
+          /* Translators: what differs in the served policy file. */
+          g_ptr_array_add (problems, g_strdup_printf (_("mail servers it does not cover: %s"), hosts));
+        }
+    }
+  return problems->len == before;
+}
+
 /**
  * mts_promotion_check:
  * @now: (nullable): %NULL for now
  *
  * Marks the steps that the project's last check and the clock show done:
- * the policy host serves the new mode and max_age, the _mta-sts record
- * has the new id, the wait is over, the record is gone.
+ * the policy host serves the new policy (mode, max_age and mx lines; for
+ * enforce, covering every mail server in DNS), the _mta-sts record has the
+ * new id, the wait is over, the record and the policy are gone.  A step
+ * once done stays done: a later check that fails a lookup, or that no
+ * longer finds the record because the last step removed it, does not undo
+ * it.  A removal's wait is set by the first check that sees mode none
+ * served.  What the check saw differ is in @promotion->check_problem.
  */
 void
 mts_promotion_check (MtsPromotion *promotion,
@@ -902,9 +1150,10 @@ mts_promotion_check (MtsPromotion *promotion,
   JsonNode *audit;
   JsonObject *root = NULL, *policy, *record;
   g_autoptr(GDateTime) clock = NULL;
-  const char *mode, *id;
-  JsonNode *max_age, *records;
-  gboolean policy_done, record_done;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  const char *id;
+  JsonNode *records;
+  gboolean policy_done = FALSE, record_done, gone;
 
   g_return_if_fail (promotion != NULL);
   g_return_if_fail (MTS_IS_PROJECT (project));
@@ -915,29 +1164,93 @@ mts_promotion_check (MtsPromotion *promotion,
     root = json_node_get_object (audit);
   policy = member_object (root, "policy");
   record = member_object (root, "sts_record");
-  mode = member_string (policy, "mode");
-  max_age = policy != NULL ? json_object_get_member (policy, "max_age") : NULL;
   id = member_string (record, "id");
   records = record != NULL ? json_object_get_member (record, "records") : NULL;
 
-  policy_done = mode != NULL && g_str_equal (mode, mts_policy_mode_to_string (promotion->policy->mode)) &&
-                max_age != NULL && JSON_NODE_HOLDS_VALUE (max_age) &&
-                json_node_get_int (max_age) == promotion->policy->max_age;
+  if (root != NULL)
+    policy_done = policy_served (promotion, root, policy, problems);
   record_done = id != NULL && g_str_equal (id, promotion->id);
+  /* Removed: no _mta-sts record, and no policy file served. */
+  gone = root != NULL && record != NULL && records != NULL && JSON_NODE_HOLDS_ARRAY (records) &&
+         json_array_get_length (json_node_get_array (records)) == 0 &&
+         (policy == NULL || member_string (policy, "mode") == NULL);
+
+  g_clear_pointer (&promotion->check_problem, g_free);
+  if (root != NULL && !policy_done && problems->len > 0)
+    {
+      g_ptr_array_add (problems, NULL);
+      /* Translators: the list of what differs, joined. */
+      promotion->check_problem = g_strjoinv (_("; "), (char **) problems->pdata);
+    }
+
+  if (promotion->kind == MTS_PROMOTION_REMOVE && policy_done && promotion->wait_until == NULL)
+    {
+      GDateTime *seen = mts_project_get_last_audit_time (project);
+      g_autoptr(GDateTime) when = seen != NULL ? g_date_time_to_utc (seen) : g_date_time_ref (clock);
+
+      promotion->wait_until = removal_wait_until (promotion, project, when);
+    }
 
   for (guint i = 0; i < promotion->steps->len; i++)
     {
       MtsPromotionStep *step = g_ptr_array_index (promotion->steps, i);
 
       if (g_str_equal (step->id, "publish-policy") || g_str_equal (step->id, "verify-policy"))
-        step->done = policy_done;
+        step->done = step->done || policy_done;
       else if (g_str_equal (step->id, "publish-record") || g_str_equal (step->id, "verify-record"))
-        step->done = record_done;
+        step->done = step->done || record_done;
       else if (g_str_equal (step->id, "wait"))
-        step->done = promotion->wait_until != NULL &&
-                     g_date_time_compare (clock, promotion->wait_until) >= 0;
+        {
+          step->done = promotion->wait_until != NULL &&
+                       g_date_time_compare (clock, promotion->wait_until) >= 0;
+          g_free (step->detail);
+          step->detail = wait_detail (promotion);
+        }
       else if (g_str_equal (step->id, "remove"))
-        step->done = root != NULL && records != NULL && JSON_NODE_HOLDS_ARRAY (records) &&
-                     json_array_get_length (json_node_get_array (records)) == 0;
+        step->done = step->done || (gone && promotion->wait_until != NULL &&
+                                    g_date_time_compare (clock, promotion->wait_until) >= 0);
     }
+}
+
+/**
+ * mts_promotion_is_done:
+ *
+ * Returns: whether every step is done
+ */
+gboolean
+mts_promotion_is_done (const MtsPromotion *promotion)
+{
+  g_return_val_if_fail (promotion != NULL, FALSE);
+
+  for (guint i = 0; i < promotion->steps->len; i++)
+    if (!((const MtsPromotionStep *) g_ptr_array_index (promotion->steps, i))->done)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * mts_promotion_finish:
+ * @now: (nullable): %NULL for now
+ *
+ * Ends a switch whose steps are all done: the project has no switch under
+ * way any more, and a finished removal leaves the domain removed, its
+ * final state.
+ */
+void
+mts_promotion_finish (MtsPromotion *promotion,
+                      MtsProject   *project,
+                      GDateTime    *now)
+{
+  g_autoptr(GDateTime) clock = NULL;
+
+  g_return_if_fail (promotion != NULL);
+  g_return_if_fail (MTS_IS_PROJECT (project));
+  g_return_if_fail (mts_promotion_is_done (promotion));
+
+  clock = now != NULL ? g_date_time_to_utc (now) : g_date_time_new_now_utc ();
+  g_object_freeze_notify (G_OBJECT (project));
+  if (promotion->kind == MTS_PROMOTION_REMOVE)
+    mts_project_set_state (project, MTS_PROJECT_STATE_REMOVED, clock);
+  mts_project_set_pending_switch (project, NULL);
+  g_object_thaw_notify (G_OBJECT (project));
 }

@@ -56,7 +56,7 @@ typedef struct
                       * "wait", "remove" */
   char *title;
   char *detail;
-  gboolean done;     /* as far as the last audit and the clock show */
+  gboolean done;     /* once a check or the clock showed it done, it stays done */
 } MtsPromotionStep;
 
 typedef struct
@@ -69,8 +69,11 @@ typedef struct
   char *id;                /* the new id */
   char *record;            /* "v=STSv1; id=ID" */
   guint32 old_max_age;
-  /* Removal: when the last policy senders may still cache expires. */
+  /* Removal: when the last policy senders may still cache expires; set by
+   * the first check that sees mode none served (NULL until then). */
   GDateTime *wait_until;
+  /* Translated: what the last check saw differ from the new policy, or NULL. */
+  char *check_problem;
   char *advice;            /* translated */
   GPtrArray *steps;        /* MtsPromotionStep, in order */
   GDateTime *started;
@@ -101,6 +104,10 @@ void          mts_promotion_apply             (MtsPromotion                 *pro
                                                MtsProject                   *project,
                                                GDateTime                    *now);
 void          mts_promotion_check             (MtsPromotion                 *promotion,
+                                               MtsProject                   *project,
+                                               GDateTime                    *now);
+gboolean      mts_promotion_is_done           (const MtsPromotion           *promotion);
+void          mts_promotion_finish            (MtsPromotion                 *promotion,
                                                MtsProject                   *project,
                                                GDateTime                    *now);
 void          mts_promotion_free              (MtsPromotion                 *promotion);
