@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-ui-test.c: what the UI tests share: bounded waits, frames, clicks, screenshots.
+/* mts-ui-test.c: what the UI tests share: bounded waits, frames, clicks, screenshots,
+ * finding widgets, scrolling to them, sizes, temporary folders.
  *
  * Nothing here sleeps for a fixed time: every wait is for a condition
  * (a frame painted, a check finished), bounded so that a hang fails the
@@ -7,6 +8,8 @@
  * timeout.  A slow CI machine just takes longer.
  */
 #include "config.h"
+
+#include <glib/gstdio.h>
 
 #include "mts-ui-test.h"
 
@@ -130,4 +133,141 @@ mts_ui_test_save_screenshot (GtkWidget  *window,
   path = g_strdup_printf ("%s/%s.png", dir, name);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* A condition for mts_ui_test_wait_for(): @widget is on screen. */
+gboolean
+mts_ui_test_is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int width;
+  int height;
+} Size;
+
+static gboolean
+has_size (gpointer data)
+{
+  Size *size = data;
+
+  return ABS (gtk_widget_get_width (size->window) - size->width) <= 32 &&
+         ABS (gtk_widget_get_height (size->window) - size->height) <= 32;
+}
+
+/**
+ * mts_ui_test_resize:
+ *
+ * Asks for @window at @width × @height and waits until it is about that
+ * size (within the frame's few pixels) and painted.
+ */
+void
+mts_ui_test_resize (GtkWidget *window,
+                    int        width,
+                    int        height)
+{
+  Size size = { window, width, height };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  mts_ui_test_wait_for (has_size, &size, "the window size");
+  mts_ui_test_settle (window);
+}
+
+/* Returns: (nullable): @root or the first widget under it of @type */
+GtkWidget *
+mts_ui_test_find_type (GtkWidget *root,
+                       GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mts_ui_test_find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Returns: (nullable): @root or the first widget under it named @name
+ * (gtk_widget_set_name(), as rows are named after what they show) */
+GtkWidget *
+mts_ui_test_find_named (GtkWidget  *root,
+                        const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mts_ui_test_find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/**
+ * mts_ui_test_scroll_to:
+ *
+ * Scrolls the page that holds @target so that @target is near the top of
+ * what it shows (or the page is at its end).  The page grows as it is
+ * laid out: again until it stays.
+ */
+void
+mts_ui_test_scroll_to (GtkWidget *target)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (target));
+  GtkAdjustment *adjustment;
+  GtkWidget *content;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  for (guint i = 0; i < 10; i++)
+    {
+      graphene_point_t point;
+      double wanted;
+
+      mts_ui_test_settle (root);
+      content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+      /* The viewport stays put; what it shows moves. */
+      if (GTK_IS_VIEWPORT (content))
+        content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+      g_assert_true (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+      wanted = CLAMP (point.y - 24, 0, MAX (0, gtk_adjustment_get_upper (adjustment) -
+                                               gtk_adjustment_get_page_size (adjustment)));
+      if (ABS (gtk_adjustment_get_value (adjustment) - wanted) < 1)
+        break;
+      gtk_adjustment_set_value (adjustment, wanted);
+    }
+  mts_ui_test_settle (root);
+}
+
+/* Removes @path, and everything under it if it is a folder. */
+void
+mts_ui_test_remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      mts_ui_test_remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-ui-test.h: what the UI tests share: bounded waits, frames, clicks, screenshots. */
+/* mts-ui-test.h: what the UI tests share: bounded waits, frames, clicks, screenshots,
+ * finding widgets, scrolling to them, sizes, temporary folders. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -16,5 +17,16 @@ void mts_ui_test_settle          (GtkWidget          *window);
 void mts_ui_test_click           (gpointer            button);
 void mts_ui_test_save_screenshot (GtkWidget          *window,
                                   const char         *name);
+
+gboolean   mts_ui_test_is_mapped   (gpointer    widget);
+void       mts_ui_test_resize      (GtkWidget  *window,
+                                    int         width,
+                                    int         height);
+GtkWidget *mts_ui_test_find_type   (GtkWidget  *root,
+                                    GType       type);
+GtkWidget *mts_ui_test_find_named  (GtkWidget  *root,
+                                    const char *name);
+void       mts_ui_test_scroll_to   (GtkWidget  *target);
+void       mts_ui_test_remove_tree (const char *path);
 
 G_END_DECLS

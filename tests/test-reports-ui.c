@@ -4,12 +4,11 @@
  * window, the Progress step's totals, chart, lists and what was left out,
  * the project saved and the readiness checklist taking them in; a large
  * import cancelled half-way, or cut short by closing the window; the chart
- * with one day and with a year; screenshots in light and dark, wide and
- * narrow. */
+ * with one day and with a year, and the dates under it; screenshots in light and dark, wide and
+ * narrow; a report whose totals disagree with its failure details. */
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "app/mts-application.h"
 #include "app/mts-readiness-view.h"
@@ -28,42 +27,17 @@ static char *readiness_before;
 
 #define wait_for mts_ui_test_wait_for
 
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
 static void
 settle (void)
 {
   mts_ui_test_settle (GTK_WIDGET (window));
 }
 
-typedef struct
-{
-  int width;
-  int height;
-} Size;
-
-static gboolean
-has_size (gpointer data)
-{
-  Size *size = data;
-
-  return ABS (gtk_widget_get_width (GTK_WIDGET (window)) - size->width) <= 32 &&
-         ABS (gtk_widget_get_height (GTK_WIDGET (window)) - size->height) <= 32;
-}
-
 static void
 resize (int width,
         int height)
 {
-  Size size = { width, height };
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  wait_for (has_size, &size, "the window size");
-  settle ();
+  mts_ui_test_resize (GTK_WIDGET (window), width, height);
 }
 
 static gboolean
@@ -86,40 +60,6 @@ static MtsReportsView *
 reports_view (void)
 {
   return _mts_progress_page_get_reports_view (MTS_PROGRESS_PAGE (_mts_window_get_page (window, MTS_STEP_PROGRESS)));
-}
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* A label somewhere under @root whose text holds @text: toasts. */
@@ -163,12 +103,12 @@ row_suffix_text (GtkWidget *row)
 static const char *
 readiness_reports_text (void)
 {
-  GtkWidget *view = find_type (_mts_window_get_page (window, MTS_STEP_PROGRESS), MTS_TYPE_READINESS_VIEW);
+  GtkWidget *view = mts_ui_test_find_type (_mts_window_get_page (window, MTS_STEP_PROGRESS), MTS_TYPE_READINESS_VIEW);
   GtkWidget *row;
 
   g_assert_nonnull (view);
   g_assert_true (gtk_widget_get_mapped (view));
-  row = find_named (GTK_WIDGET (_mts_readiness_view_get_checklist (MTS_READINESS_VIEW (view))), "reports");
+  row = mts_ui_test_find_named (GTK_WIDGET (_mts_readiness_view_get_checklist (MTS_READINESS_VIEW (view))), "reports");
   g_assert_nonnull (row);
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
 }
@@ -187,6 +127,10 @@ assert_named (GtkWidget *widget,
 
       named |= label != NULL && label[0] != '\0';
     }
+  /* An expander row's list of its rows is libadwaita's own, and the row's
+   * title names it. */
+  if (GTK_IS_LIST_BOX (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_EXPANDER_ROW) != NULL)
+    named = TRUE;
   if (GTK_IS_BUTTON (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_PROGRESS_BAR (widget) ||
       MTS_IS_REPORT_CHART (widget))
     {
@@ -266,7 +210,7 @@ report_mail (const char *json)
   g_autofree char *encoded = g_base64_encode (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
   g_autoptr(GString) lines = g_string_new (NULL);
 
-  for (gsize i = 0, n = strlen (encoded); i < n; i += 76)
+  for (gsize i = 0; encoded[i] != '\0'; i += 76)
     g_string_append_printf (lines, "%.76s\n", encoded + i);
   return g_strdup_printf ("From: tlsrpt@mail.sender.example\n"
                           "Date: Fri, 06 Mar 2026 04:12:00 +0000\n"
@@ -405,30 +349,6 @@ dismiss_toasts (void)
     }
 }
 
-/* Shows @view at the top of the page's scrolled area.  The
- * page grows as it is laid out: again until it stays. */
-static void
-scroll_to (GtkWidget *view)
-{
-  GtkWidget *scrolled = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
-
-  for (guint i = 0; i < 10; i++)
-    {
-      double value = gtk_adjustment_get_value (adjustment);
-      double x, y;
-
-      settle ();
-      /* Where the view is in what the viewport shows now. */
-      g_assert_true (gtk_widget_translate_coordinates (view, content, 0, 0, &x, &y));
-      if (ABS (y - 12) < 2 ||
-          (y > 12 && value >= gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 1))
-        break;
-      gtk_adjustment_set_value (adjustment, value + y - 12);
-    }
-}
-
 static void
 shoot (const char *name,
        GtkWidget  *top)
@@ -449,7 +369,7 @@ shoot (const char *name,
 
           adw_style_manager_set_color_scheme (style, schemes[j].scheme);
           dismiss_toasts ();
-          scroll_to (top);
+          mts_ui_test_scroll_to (top);
           mts_ui_test_save_screenshot (GTK_WIDGET (window), file);
         }
     }
@@ -478,6 +398,172 @@ chart_drawn (gpointer chart)
   return mts_report_chart_get_n_bars (chart) > 0;
 }
 
+/* A date under the chart ("4 Mar", "4 Mar 2027", "Mar", "Mar 2027",
+ * "2027"; the tests run in English), with @year when it has none.
+ * Returns: its unit: 'd' for a day, 'm' for a month, 'y' for a year */
+static char
+parse_chart_label (const char *text,
+                   int         year,
+                   gboolean   *with_year,
+                   GDate      *date)
+{
+  static const char *months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  char name[8] = "";
+  int day = 1, month = 0, n;
+
+  *with_year = FALSE;
+  g_date_clear (date, 1);
+  if (sscanf (text, "%d %3s %d", &day, name, &year) >= 2)
+    *with_year = sscanf (text, "%*d %*3s %d", &year) == 1;
+  else if (sscanf (text, "%3s %d", name, &year) >= 1 && !g_ascii_isdigit (name[0]))
+    {
+      *with_year = sscanf (text, "%*3s %d", &year) == 1;
+      day = 0;
+    }
+  else if (sscanf (text, "%d%n", &year, &n) == 1 && text[n] == '\0')
+    {
+      *with_year = TRUE;
+      g_date_set_dmy (date, 1, G_DATE_JANUARY, year);
+      return 'y';
+    }
+  else
+    g_error ("the chart's date “%s” is not a day, a month or a year", text);
+  for (guint i = 0; i < G_N_ELEMENTS (months); i++)
+    if (g_str_equal (name, months[i]))
+      month = i + 1;
+  g_assert_cmpint (month, >, 0);
+  g_date_set_dmy (date, MAX (day, 1), month, year);
+  return day == 0 ? 'm' : 'd';
+}
+
+/* The dates under @chart: inside it, apart, of one unit, evenly spaced at
+ * natural boundaries (every 1 or 2 days; Mondays, every 1 or 2 weeks; the
+ * first of every 1, 2, 3 or 6 months; years), with the year on the first
+ * and on the first of each year when the range spans several, and only
+ * then.  @first is the first day of the range.  Returns: the texts,
+ * joined with "|". */
+static char *
+check_chart_labels (MtsReportChart *chart,
+                    const GDate    *first,
+                    gboolean        several_years)
+{
+  guint n = mts_report_chart_get_n_labels (chart);
+  int chart_width = gtk_widget_get_width (GTK_WIDGET (chart));
+  g_autoptr(GString) texts = g_string_new (NULL);
+  int year = g_date_get_year (first), step = 0;
+  double spacing_min = G_MAXDOUBLE, spacing_max = 0, centre_before = 0;
+  char unit = 0;
+  GDate before;
+
+  g_assert_cmpuint (n, >, 0);
+  g_date_clear (&before, 1);
+  for (guint i = 0; i < n; i++)
+    {
+      int width, before_width, this_step;
+      double x, before_x;
+      const char *text = mts_report_chart_get_label (chart, i, &x, &width);
+      gboolean with_year;
+      GDate date;
+      char this_unit = parse_chart_label (text, year, &with_year, &date);
+
+      g_string_append_printf (texts, "%s%s", i > 0 ? "|" : "", text);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (x + width, <=, chart_width);
+      g_assert_cmpint (g_date_compare (&date, first), >=, 0);
+      /* The year where it changes, when the range has several. */
+      g_assert_cmpint (with_year, ==,
+                       this_unit == 'y' ||
+                       (several_years && (i == 0 || (int) g_date_get_year (&date) != year)));
+      year = g_date_get_year (&date);
+      if (unit == 0)
+        unit = this_unit;
+      g_assert_cmpint (this_unit, ==, unit);
+      if (i == 0)
+        {
+          before = date;
+          centre_before = x + width / 2.0;
+          continue;
+        }
+      mts_report_chart_get_label (chart, i - 1, &before_x, &before_width);
+      g_assert_cmpfloat (x, >=, before_x + before_width + 12);
+      /* The same step each time: days, or months. */
+      this_step = unit == 'd' ? (int) g_date_days_between (&before, &date)
+                  : (int) (g_date_get_year (&date) - g_date_get_year (&before)) * 12 +
+                    (int) g_date_get_month (&date) - (int) g_date_get_month (&before);
+      if (step == 0)
+        step = this_step;
+      g_assert_cmpint (this_step, ==, step);
+      /* Weeks start on Monday. */
+      if (unit == 'd' && step >= 7)
+        g_assert_cmpint (g_date_get_weekday (&date), ==, G_DATE_MONDAY);
+      /* Evenly apart, but for the first and the last, which may be kept
+       * inside the edges. */
+      if (i >= 2 && i < n - 1)
+        {
+          spacing_min = MIN (spacing_min, x + width / 2.0 - centre_before);
+          spacing_max = MAX (spacing_max, x + width / 2.0 - centre_before);
+        }
+      centre_before = x + width / 2.0;
+      before = date;
+    }
+  if (unit == 'd')
+    {
+      g_assert_true (step == 0 || step == 1 || step == 2 || step == 7 || step == 14);
+      /* A lone Monday is not told from a lone day: only a step says. */
+      if (step >= 7)
+        {
+          gboolean with_year;
+          GDate date;
+
+          parse_chart_label (mts_report_chart_get_label (chart, 0, NULL, NULL), g_date_get_year (first),
+                             &with_year, &date);
+          g_assert_cmpint (g_date_get_weekday (&date), ==, G_DATE_MONDAY);
+        }
+    }
+  else if (unit == 'm')
+    g_assert_true (step == 0 || step == 1 || step == 2 || step == 3 || step == 6);
+  /* Months are 28 to 31 days long, weeks are all alike. */
+  if (spacing_max > 0)
+    g_assert_cmpfloat (spacing_max, <=, spacing_min * (unit == 'm' ? 31.0 / 28 * 1.1 : 1.01) + 1);
+  return g_string_free (g_steal_pointer (&texts), FALSE);
+}
+
+/* @n_days from @start, every day with reports, drawn in @chart at @width:
+ * checks the dates under it, and returns them. */
+static char *
+chart_labels_for (MtsReportChart *chart,
+                  GtkWidget      *chart_window,
+                  int             year,
+                  int             month,
+                  int             day,
+                  int             n_days,
+                  int             width)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDateTime) start = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  g_autoptr(GDateTime) end = g_date_time_add_days (start, n_days - 1);
+  char *texts;
+  GDate first;
+
+  for (int i = 0; i < n_days; i++)
+    {
+      g_autoptr(GDateTime) one = g_date_time_add_days (start, i);
+
+      add_day (table, one, 1000 + (i % 5) * 100, i % 9 == 0 ? 20 : 0);
+    }
+  mts_report_chart_set_days (chart, table);
+  gtk_window_set_default_size (GTK_WINDOW (chart_window), width, 220);
+  for (guint i = 0; i < 20 && ABS (gtk_widget_get_width (GTK_WIDGET (chart)) - width) > 2; i++)
+    mts_ui_test_settle (chart_window);
+  mts_ui_test_settle (chart_window);
+  g_date_clear (&first, 1);
+  g_date_set_dmy (&first, day, month, year);
+  texts = check_chart_labels (chart, &first, g_date_time_get_year (start) != g_date_time_get_year (end));
+  g_test_message ("%d days from %d-%02d-%02d at %d px: %s", n_days, year, month, day, width, texts);
+  return texts;
+}
+
 /* One day and a year, narrow and wide: bars stay a few pixels wide at
  * least, summing up weeks when days do not fit. */
 static void
@@ -492,7 +578,7 @@ test_chart (void)
   gtk_window_set_child (GTK_WINDOW (chart_window), GTK_WIDGET (chart));
   gtk_window_set_default_size (GTK_WINDOW (chart_window), 400, 220);
   gtk_window_present (GTK_WINDOW (chart_window));
-  wait_for (is_mapped, chart_window, "the chart's window");
+  wait_for (mts_ui_test_is_mapped, chart_window, "the chart's window");
 
   add_day (table, start, 100, 0);
   mts_report_chart_set_days (chart, table);
@@ -523,6 +609,35 @@ test_chart (void)
       mts_ui_test_save_screenshot (chart_window, i == 0 ? "report-chart-year-light" : "report-chart-year-dark");
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* The dates under the bars, narrow and wide. */
+  {
+    const int widths[] = { 400, 1000 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+      {
+        g_autofree char *one_day = chart_labels_for (chart, chart_window, 2025, 3, 11, 1, widths[i]);
+        g_autofree char *ten_days = chart_labels_for (chart, chart_window, 2026, 3, 1, 10, widths[i]);
+        g_autofree char *quarter = chart_labels_for (chart, chart_window, 2026, 4, 6, 90, widths[i]);
+        g_autofree char *year = chart_labels_for (chart, chart_window, 2025, 3, 11, 365, widths[i]);
+        g_autofree char *new_year = chart_labels_for (chart, chart_window, 2026, 12, 10, 40, widths[i]);
+        g_autofree char *shot = g_strdup_printf ("report-chart-new-year-%d", widths[i]);
+
+        g_assert_cmpstr (one_day, ==, "11 Mar");
+        /* Ten days: every day or every other one, from the 1st or the 2nd. */
+        g_assert_true (g_str_has_prefix (ten_days, "1 Mar|2 Mar|") || g_str_has_prefix (ten_days, "1 Mar|3 Mar|") ||
+                       g_str_has_prefix (ten_days, "2 Mar|4 Mar|"));
+        /* A year from 11 March 2025: the firsts of months, with the year
+         * on the first and on January. */
+        g_assert_nonnull (strstr (year, "Jan 2026"));
+        g_assert_true (g_str_has_prefix (year, "Apr 2025|") || g_str_has_prefix (year, "May 2025|"));
+        /* From 10 December: the year on the first date and in January. */
+        g_assert_nonnull (strstr (new_year, " 2026|"));
+        g_assert_nonnull (strstr (new_year, "Jan 2027"));
+        g_assert_nonnull (quarter);
+        mts_ui_test_save_screenshot (chart_window, shot);
+      }
+  }
   gtk_window_destroy (GTK_WINDOW (chart_window));
   mts_ui_test_drain ();
 }
@@ -590,7 +705,7 @@ assert_row (const char *list,
             const char *subtitle_part,
             const char *suffix)
 {
-  GtkWidget *row = find_named (GTK_WIDGET (_mts_reports_view_get_list (reports_view (), list)), name);
+  GtkWidget *row = mts_ui_test_find_named (GTK_WIDGET (_mts_reports_view_get_list (reports_view (), list)), name);
 
   if (row == NULL)
     g_error ("no row “%s” in the list “%s”", name, list);
@@ -829,28 +944,69 @@ test_close_while_importing (void)
   /* A new window for what follows. */
   g_application_activate (G_APPLICATION (app));
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (is_mapped, window, "the new window to be shown");
+  wait_for (mts_ui_test_is_mapped, window, "the new window to be shown");
 }
 
+/* A report whose totals say 5 failed sessions while its failure details
+ * add up to 3: named under the totals, which count the 5; the list by
+ * result type adds up the 3. */
 static void
-remove_tree (const char *path)
+test_flagged (void)
 {
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autofree char *dir = g_build_filename (data_home, "flagged", NULL);
+  g_autofree char *json = report_json ("Disagreeing Mail", "disagree-1", "2026-03-11", "example.com", 100,
+                                       "certificate-expired", "mx1.example.com", 3);
+  g_autoptr(GString) disagreeing = g_string_new (json);
+  g_autoptr(GListModel) files = NULL;
+  MtsWelcomePage *welcome = _mts_window_get_welcome_page (window);
+  MtsReportsView *view;
+  GtkListBox *list;
+  GtkWidget *expander, *row;
+  guint checked = 0;
 
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
+  g_assert_cmpuint (g_string_replace (disagreeing, "\"total-failure-session-count\": 3",
+                                      "\"total-failure-session-count\": 5", 1), ==, 1);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  write_file (dir, "disagreeing.json", disagreeing->str, disagreeing->len);
+  files = files_of (dir);
 
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
+  /* The window opened after the last test: the domain again. */
+  gtk_editable_set_text (_mts_welcome_page_get_entry (welcome), "example.com");
+  settle ();
+  mts_ui_test_click (_mts_welcome_page_get_start (welcome));
+  stop_check ();
+  g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_PROGRESS);
+  view = reports_view ();
+  wait_for (import_done, NULL, "the reports to be summed up");
+  list = _mts_reports_view_get_list (view, "flagged");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (list)));
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 1)), ==, "13");
+
+  g_assert_true (_mts_window_import_files (window, files));
+  wait_for (import_done, NULL, "the import to finish");
+  settle ();
+  wait_for (toast_shows, (gpointer) "Imported 1 report", "the import's toast");
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (list)));
+  expander = mts_ui_test_find_named (GTK_WIDGET (list), "flagged");
+  g_assert_true (ADW_IS_EXPANDER_ROW (expander));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)), ==,
+                   "1 report’s totals disagree with its own failure details");
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (expander)),
+                            "Both numbers are kept. The totals above count what the reports’ totals say"));
+  assert_row ("flagged", "disagree-1", "Disagreeing Mail",
+              "Report “disagree-1”: its totals say 5 failed sessions, its failure details add up to 3", NULL);
+  row = mts_ui_test_find_named (GTK_WIDGET (list), "disagree-1");
+  g_assert_true (gtk_widget_is_ancestor (row, expander));
+  /* The totals count what the totals say, the list by type the details. */
+  g_assert_cmpstr (gtk_label_get_text (_mts_reports_view_get_total (view, 1)), ==, "18");
+  assert_row ("types", "certificate-expired", "certificate-expired", NULL, "10 failed");
+
+  assert_named (GTK_WIDGET (view), &checked);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (row));
+  shoot ("reports-flagged", GTK_WIDGET (list));
 }
 
 int
@@ -877,7 +1033,7 @@ main (int    argc,
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (is_mapped, window, "the window to be shown");
+  wait_for (mts_ui_test_is_mapped, window, "the window to be shown");
   /* No network: a DNS server that is not there. */
   g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
   g_assert_no_error (error);
@@ -891,6 +1047,7 @@ main (int    argc,
   g_test_add_func ("/mts/reports-ui/cancel", test_cancel);
   g_test_add_func ("/mts/reports-ui/responsive", test_responsive);
   g_test_add_func ("/mts/reports-ui/close-while-importing", test_close_while_importing);
+  g_test_add_func ("/mts/reports-ui/flagged", test_flagged);
   status = g_test_run ();
 
   g_object_ref (window);
@@ -898,7 +1055,7 @@ main (int    argc,
   mts_ui_test_drain ();
   g_assert_finalize_object (window);
   g_object_unref (app);
-  remove_tree (data_home);
+  mts_ui_test_remove_tree (data_home);
   g_free (data_home);
   g_free (reports_dir);
   g_free (readiness_before);

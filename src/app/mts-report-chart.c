@@ -11,6 +11,12 @@
  * The colours come from the style: two hidden children carry the
  * "success" and "error" style classes, and the chart reads their colour
  * when it draws, so light and dark style (and high contrast) both work.
+ * Dates under the bars fall on natural boundaries, evenly: days, every
+ * other day, Mondays, every other Monday, firsts of months (every one,
+ * two, three or six), then years; the finest of these whose labels do not
+ * touch.  When the range spans more than one year, the first label and the
+ * first of each year carry the year.
+ *
  * Screen readers get the chart as an image with a one-sentence summary.
  */
 #include "config.h"
@@ -21,11 +27,14 @@
 
 #include "core/mts-report-summary.h"
 #include "mts-report-chart.h"
+#include "mts-widget-color.h"
 
 /* A bar narrower than this (with its gap) makes the chart a smear. */
 #define MIN_DAY_SLOT 4.0
 /* Beyond this, dates from a confused reporter would only squeeze the rest. */
 #define MAX_DAYS 3660
+/* Room between two dates under the bars. */
+#define LABEL_GAP 12
 
 typedef enum
 {
@@ -33,6 +42,33 @@ typedef enum
   BUCKET_WEEK,
   BUCKET_MONTH,
 } BucketKind;
+
+typedef enum
+{
+  STEP_DAYS,
+  STEP_WEEKS,
+  STEP_MONTHS,
+  STEP_YEARS,
+} StepUnit;
+
+/* Where dates may go under the bars, finest first. */
+static const struct
+{
+  StepUnit unit;
+  guint every;
+} label_steps[] = {
+  { STEP_DAYS, 1 }, { STEP_DAYS, 2 },
+  { STEP_WEEKS, 1 }, { STEP_WEEKS, 2 },
+  { STEP_MONTHS, 1 }, { STEP_MONTHS, 2 }, { STEP_MONTHS, 3 }, { STEP_MONTHS, 6 },
+  { STEP_YEARS, 1 }, { STEP_YEARS, 2 }, { STEP_YEARS, 5 }, { STEP_YEARS, 10 },
+};
+
+typedef struct
+{
+  char *text;
+  double x;
+  int width;
+} Label;
 
 typedef struct
 {
@@ -56,6 +92,7 @@ struct _MtsReportChart
   /* What the last drawing showed, for tests. */
   guint n_bars;
   guint bar_days;
+  GArray *labels; /* Label */
 
   GtkWidget *success_swatch;
   GtkWidget *error_swatch;
@@ -72,20 +109,6 @@ char *
 mts_format_count (gint64 count)
 {
   return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
-}
-
-static void
-widget_color (GtkWidget *widget,
-              GdkRGBA   *color)
-{
-#if GTK_CHECK_VERSION (4, 10, 0)
-  /* The replacement is newer than the API level the build pins. */
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_widget_get_color (widget, color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-#else
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
-#endif
 }
 
 static GDateTime *
@@ -300,6 +323,43 @@ mts_report_chart_get_bar_days (MtsReportChart *self)
   return self->bar_days;
 }
 
+/* Returns: the number of dates last drawn under the bars */
+guint
+mts_report_chart_get_n_labels (MtsReportChart *self)
+{
+  g_return_val_if_fail (MTS_IS_REPORT_CHART (self), 0);
+  return self->labels->len;
+}
+
+/**
+ * mts_report_chart_get_label:
+ * @index: from the left, below mts_report_chart_get_n_labels()
+ * @x: (out) (optional): where the text starts, in the chart's pixels
+ * @width: (out) (optional): how wide it is
+ *
+ * For the tests: a date as last drawn under the bars.
+ *
+ * Returns: its text
+ */
+const char *
+mts_report_chart_get_label (MtsReportChart *self,
+                            guint           index,
+                            double         *x,
+                            int            *width)
+{
+  const Label *label;
+
+  g_return_val_if_fail (MTS_IS_REPORT_CHART (self), NULL);
+  g_return_val_if_fail (index < self->labels->len, NULL);
+
+  label = &g_array_index (self->labels, Label, index);
+  if (x != NULL)
+    *x = label->x;
+  if (width != NULL)
+    *width = label->width;
+  return label->text;
+}
+
 static guint
 bucket_index (const GDate *first,
               const GDate *date,
@@ -395,15 +455,136 @@ draw_text (cairo_t        *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-static char *
-bucket_label (const Bucket *bucket,
-              BucketKind    kind)
+static void
+label_clear (gpointer data)
 {
-  if (kind == BUCKET_MONTH)
-    /* Translators: a month under a bar of the reports chart: "Mar 2027". */
-    return format_date (&bucket->start, _("%b %Y"));
-  /* Translators: a day under a bar of the reports chart: "4 Mar". */
-  return format_date (&bucket->start, _("%-d %b"));
+  g_free (((Label *) data)->text);
+}
+
+/* Whether @date is a boundary of the step: a day, a Monday, the first of a
+ * month or of a year, counted so that the steps are even across months
+ * and years. */
+static gboolean
+on_step (const GDate *date,
+         guint        step)
+{
+  guint every = label_steps[step].every;
+
+  switch (label_steps[step].unit)
+    {
+    case STEP_WEEKS:
+      /* Day 1 of GDate's count, 1 January of year 1, was a Monday. */
+      return g_date_get_weekday (date) == G_DATE_MONDAY && (g_date_get_julian (date) - 1) / 7 % every == 0;
+    case STEP_MONTHS:
+      return g_date_get_day (date) == 1 && (g_date_get_month (date) - 1) % every == 0;
+    case STEP_YEARS:
+      return g_date_get_day (date) == 1 && g_date_get_month (date) == G_DATE_JANUARY &&
+             g_date_get_year (date) % every == 0;
+    case STEP_DAYS:
+    default:
+      return g_date_get_julian (date) % every == 0;
+    }
+}
+
+static char *
+step_label (const GDate *date,
+            guint        step,
+            gboolean     with_year)
+{
+  switch (label_steps[step].unit)
+    {
+    case STEP_YEARS:
+      /* Translators: a year under the bars of the reports chart: "2027". */
+      return format_date (date, _("%Y"));
+    case STEP_MONTHS:
+      if (with_year)
+        /* Translators: a month under the bars of the reports chart, with
+         * its year (the first date, or the first of a year): "Jan 2027". */
+        return format_date (date, _("%b %Y"));
+      /* Translators: a month under the bars of the reports chart: "Mar". */
+      return format_date (date, _("%b"));
+    case STEP_DAYS:
+    case STEP_WEEKS:
+    default:
+      if (with_year)
+        /* Translators: a day under the bars of the reports chart, with its
+         * year (the first date, or the first of a year): "4 Jan 2027". */
+        return format_date (date, _("%-d %b %Y"));
+      /* Translators: a day under the bars of the reports chart: "4 Mar". */
+      return format_date (date, _("%-d %b"));
+    }
+}
+
+/* Where the middle of @date is under the bars. */
+static double
+date_x (MtsReportChart *self,
+        const GDate    *date,
+        BucketKind      kind,
+        double          plot_x,
+        double          slot)
+{
+  int days = g_date_days_between (&self->first, date);
+
+  switch (kind)
+    {
+    case BUCKET_WEEK:
+      /* By the day, so that months are as far apart as they are long; a
+       * Monday is under the middle of its week's bar. */
+      days += g_date_get_weekday (&self->first) - G_DATE_MONDAY;
+      return plot_x + slot * (days + 3.5) / 7;
+    case BUCKET_MONTH:
+      return plot_x + slot * (bucket_index (&self->first, date, kind) + 0.5);
+    case BUCKET_DAY:
+    default:
+      return plot_x + slot * (days + 0.5);
+    }
+}
+
+/* The dates of one step under the bars, each centred on its place but
+ * kept inside the widget.  Returns: %FALSE if two would come closer than
+ * LABEL_GAP, or none falls in the range. */
+static gboolean
+place_labels (MtsReportChart *self,
+              PangoLayout    *layout,
+              guint           step,
+              BucketKind      kind,
+              double          plot_x,
+              double          slot,
+              int             width,
+              GArray         *labels)
+{
+  gboolean several_years;
+  int last_year = 0;
+  GDate date = self->first;
+  GDate last = self->first;
+
+  g_array_set_size (labels, 0);
+  g_date_add_days (&last, self->days->len - 1);
+  several_years = g_date_get_year (&self->first) != g_date_get_year (&last);
+  for (guint i = 0; i < self->days->len; i++, g_date_add_days (&date, 1))
+    {
+      Label label;
+      gboolean with_year;
+
+      if (!on_step (&date, step))
+        continue;
+      with_year = several_years && (int) g_date_get_year (&date) != last_year;
+      last_year = g_date_get_year (&date);
+      label.text = step_label (&date, step, with_year);
+      pango_layout_set_text (layout, label.text, -1);
+      layout_size (layout, &label.width, NULL);
+      label.x = date_x (self, &date, kind, plot_x, slot) - label.width / 2.0;
+      label.x = MAX (plot_x, MIN (label.x, width - label.width));
+      g_array_append_val (labels, label);
+      if (labels->len > 1)
+        {
+          const Label *before = &g_array_index (labels, Label, labels->len - 2);
+
+          if (label.x < before->x + before->width + LABEL_GAP)
+            return FALSE;
+        }
+    }
+  return labels->len > 0;
 }
 
 static void
@@ -420,15 +601,16 @@ mts_report_chart_snapshot (GtkWidget   *widget,
   GdkRGBA fg, grid, ok, bad;
   BucketKind kind = BUCKET_DAY;
   gint64 top = 0;
-  int label_w, label_h, axis_w, plot_x, plot_y, plot_w, plot_h, label_every;
+  int label_h, axis_w, plot_x, plot_y, plot_w, plot_h;
   double slot, bar_w;
 
+  g_array_set_size (self->labels, 0);
   if (self->days->len == 0 || width <= 0 || height <= 0)
     return;
 
-  widget_color (widget, &fg);
-  widget_color (self->success_swatch, &ok);
-  widget_color (self->error_swatch, &bad);
+  mts_widget_get_color (widget, &fg);
+  mts_widget_get_color (self->success_swatch, &ok);
+  mts_widget_get_color (self->error_swatch, &bad);
   grid = fg;
   grid.alpha *= 0.15;
   fg.alpha *= 0.7;
@@ -528,38 +710,37 @@ mts_report_chart_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
 
-  /* Dates under the bars: as many as fit without touching, first one
-   * always, each under the middle of its bar but never past the edges. */
+  /* Dates under the bars: the finest step whose dates do not touch.  The
+   * steps are for the bars' kind: no days under weeks, no weeks under
+   * months. */
   {
-    g_autofree char *widest = NULL;
-    GDate sample;
+    StepUnit finest = kind == BUCKET_DAY ? STEP_DAYS : kind == BUCKET_WEEK ? STEP_WEEKS : STEP_MONTHS;
+    gboolean placed = FALSE;
 
-    g_date_clear (&sample, 1);
-    g_date_set_dmy (&sample, 28, G_DATE_SEPTEMBER, 2000);
-    widest = kind == BUCKET_MONTH ? format_date (&sample, _("%b %Y")) : format_date (&sample, _("%-d %b"));
-    pango_layout_set_text (layout, widest, -1);
-    layout_size (layout, &label_w, NULL);
-    label_every = MAX (1, (int) ceil ((label_w + 16) / slot));
-  }
-  {
-    double free_from = 0;
-
-    for (guint i = 0; i < buckets->len; i += label_every)
+    for (guint step = 0; step < G_N_ELEMENTS (label_steps) && !placed; step++)
+      if (label_steps[step].unit >= finest)
+        placed = place_labels (self, layout, step, kind, plot_x, slot, width, self->labels);
+    /* Even the years touch, or no boundary falls in the range (a few
+     * days at the start of a month, too narrow for each day): the first
+     * date alone. */
+    if (!placed)
       {
-        g_autofree char *text = bucket_label (&g_array_index (buckets, Bucket, i), kind);
-        int text_w;
-        double x;
+        Label label;
 
-        pango_layout_set_text (layout, text, -1);
-        layout_size (layout, &text_w, NULL);
-        x = plot_x + slot * i + slot / 2 - text_w / 2.0;
-        x = CLAMP (x, plot_x, width - text_w);
-        /* Kept inside the edges, a label may come close to the one
-         * before: then it is left out. */
-        if (x < free_from)
-          continue;
-        draw_text (cr, layout, &fg, x, plot_y + plot_h + 4);
-        free_from = x + text_w + 12;
+        g_array_set_size (self->labels, 0);
+        label.text = step_label (&self->first, 0, FALSE);
+        pango_layout_set_text (layout, label.text, -1);
+        layout_size (layout, &label.width, NULL);
+        label.x = date_x (self, &self->first, kind, plot_x, slot) - label.width / 2.0;
+        label.x = MAX (plot_x, MIN (label.x, width - label.width));
+        g_array_append_val (self->labels, label);
+      }
+    for (guint i = 0; i < self->labels->len; i++)
+      {
+        const Label *label = &g_array_index (self->labels, Label, i);
+
+        pango_layout_set_text (layout, label->text, -1);
+        draw_text (cr, layout, &fg, label->x, plot_y + plot_h + 4);
       }
   }
 
@@ -613,6 +794,7 @@ mts_report_chart_finalize (GObject *object)
   MtsReportChart *self = MTS_REPORT_CHART (object);
 
   g_array_unref (self->days);
+  g_array_unref (self->labels);
   g_free (self->summary);
 
   G_OBJECT_CLASS (mts_report_chart_parent_class)->finalize (object);
@@ -652,6 +834,8 @@ static void
 mts_report_chart_init (MtsReportChart *self)
 {
   self->days = g_array_new (FALSE, TRUE, sizeof (MtsReportCounts));
+  self->labels = g_array_new (FALSE, TRUE, sizeof (Label));
+  g_array_set_clear_func (self->labels, label_clear);
   g_date_clear (&self->first, 1);
   self->success_swatch = swatch_new (self, "success");
   self->error_swatch = swatch_new (self, "error");

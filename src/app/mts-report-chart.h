@@ -16,6 +16,11 @@ void        mts_report_chart_set_days      (MtsReportChart *self,
 const char *mts_report_chart_get_summary   (MtsReportChart *self);
 guint       mts_report_chart_get_n_bars    (MtsReportChart *self);
 guint       mts_report_chart_get_bar_days  (MtsReportChart *self);
+guint       mts_report_chart_get_n_labels  (MtsReportChart *self);
+const char *mts_report_chart_get_label     (MtsReportChart *self,
+                                            guint           index,
+                                            double         *x,
+                                            int            *width);
 
 char       *mts_format_count               (gint64          count);
 

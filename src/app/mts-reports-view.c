@@ -5,8 +5,11 @@
  * project (only the policies for the domain count, as for readiness): the
  * totals, a chart per day, failed sessions by result type (with what each
  * means and what to fix, from the core), by MX host, and sessions by
- * reporter.  The sums are made in a thread, and again only when the
- * number of stored reports changes.
+ * reporter.  Reports whose totals disagree with their own failure details
+ * are named under the totals: both numbers are kept, and, as in `mtasts
+ * report`, the totals count sessions while the lists by result type and
+ * by MX host add up the failure details.  The sums are made in a thread,
+ * and again only when the number of stored reports changes.
  *
  * Importing runs the core's importer in a thread, with a progress bar and
  * Cancel; then the reports read go into the project a few milliseconds'
@@ -30,6 +33,8 @@
 
 /* Long lists help nobody: the largest first, then how many more. */
 #define MAX_ROWS 20
+/* Reports that disagree with themselves: a few, as examples. */
+#define MAX_FLAGGED_ROWS 5
 
 struct _MtsReportsView
 {
@@ -48,6 +53,7 @@ struct _MtsReportsView
   GtkLabel *successful_label;
   GtkLabel *failed_label;
   GtkLabel *share_label;
+  GtkListBox *flagged_list;
   MtsReportChart *chart;
   GtkListBox *types_list;
   GtkListBox *hosts_list;
@@ -264,6 +270,98 @@ fill_reporters (MtsReportsView   *self,
   add_more_row (self->reporters_list, entries->len - MIN (entries->len, MAX_ROWS));
 }
 
+/* What one report says against itself: "Report “ID”: its totals say
+ * 5 failed sessions, its failure details add up to 3". */
+static char *
+flagged_subtitle (const MtsReportFlagged *report)
+{
+  g_autofree char *failed = mts_format_count (report->failed);
+  g_autofree char *in_details = mts_format_count (report->failed_in_details);
+  g_autofree char *totals = NULL;
+  g_autofree char *details = NULL;
+
+  /* Two policies off in opposite directions add up to equal sums. */
+  if (report->failed == report->failed_in_details)
+    /* Translators: under a reporter's name; %s is the report's id. */
+    return g_strdup_printf (_("Report “%s”: its totals and its failure details disagree"), report->report_id);
+  /* Translators: the first half of "Report “ID”: its totals say 5 failed
+   * sessions, its failure details add up to 3". */
+  totals = g_strdup_printf (g_dngettext (NULL, "its totals say %s failed session",
+                                         "its totals say %s failed sessions",
+                                         CLAMP (report->failed, 0, G_MAXINT)),
+                            failed);
+  /* Translators: the second half of the same line. */
+  details = g_strdup_printf (g_dngettext (NULL, "its failure details add up to %s",
+                                          "its failure details add up to %s",
+                                          CLAMP (report->failed_in_details, 0, G_MAXINT)),
+                             in_details);
+  /* Translators: under a reporter's name: a report (its id) whose counts
+   * contradict each other; the two %s are the halves above. */
+  return g_strdup_printf (_("Report “%s”: %s, %s"), report->report_id, totals, details);
+}
+
+/* Reports whose totals disagree with their failure details: how many, which
+ * numbers the view uses, and the first few. */
+static void
+fill_flagged (MtsReportsView   *self,
+              MtsReportSummary *summary)
+{
+  guint n_flagged = mts_report_summary_get_n_flagged (summary);
+  GPtrArray *flagged = mts_report_summary_get_flagged (summary);
+  g_autofree char *number = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *expander, *icon;
+  guint shown;
+
+  mts_list_box_remove_all (self->flagged_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->flagged_list), n_flagged > 0);
+  if (n_flagged == 0)
+    return;
+
+  number = mts_format_count (n_flagged);
+  /* Translators: above the list of reports that contradict themselves;
+   * %s is how many. */
+  title = g_strdup_printf (g_dngettext (NULL, "%s report’s totals disagree with its own failure details",
+                                        "%s reports’ totals disagree with their own failure details",
+                                        n_flagged),
+                           number);
+  expander = adw_expander_row_new ();
+  gtk_widget_set_name (expander, "flagged");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
+                                 /* Translators: under "3 reports’ totals disagree with
+                                  * their own failure details". */
+                                 _("Both numbers are kept. The totals above count what the reports’ "
+                                   "totals say; the failures by result type and by mail server add up "
+                                   "their failure details."));
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "warning");
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (expander), icon);
+
+  shown = MIN (flagged->len, MAX_FLAGGED_ROWS);
+  for (guint i = 0; i < shown; i++)
+    {
+      const MtsReportFlagged *report = g_ptr_array_index (flagged, i);
+      g_autofree char *subtitle = flagged_subtitle (report);
+      GtkWidget *row;
+
+      row = count_row (report->organization != NULL && report->organization[0] != '\0'
+                       ? report->organization : _("Reporter not named"),
+                       subtitle, NULL);
+      gtk_widget_set_name (row, report->report_id != NULL ? report->report_id : "");
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  if (n_flagged > shown)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "and %u more", "and %u more",
+                                                            n_flagged - shown),
+                                               n_flagged - shown);
+
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), note_row ("view-more-symbolic", "dim-label", more));
+    }
+  gtk_list_box_append (self->flagged_list, expander);
+}
+
 typedef struct
 {
   /* JsonNode around each report's facts, shared with the project.  The
@@ -300,12 +398,16 @@ summarize_thread (GTask        *task,
 
       if (report == NULL || !mts_report_is_for_domain (report, data->domain))
         continue;
+      report->flags &= ~MTS_REPORT_FLAG_SUMMARY_DISAGREES;
       for (guint j = report->policies->len; j > 0; j--)
         {
           const MtsReportPolicy *policy = g_ptr_array_index (report->policies, j - 1);
 
           if (g_strcmp0 (policy->policy_domain, data->domain) != 0)
             g_ptr_array_remove_index (report->policies, j - 1);
+          else if (policy->summary_disagrees)
+            /* Only this domain's policies may flag the report here. */
+            report->flags |= MTS_REPORT_FLAG_SUMMARY_DISAGREES;
         }
       mts_report_summary_add (summary, report);
     }
@@ -318,6 +420,8 @@ show_empty (MtsReportsView *self)
   mts_list_box_remove_all (self->types_list);
   mts_list_box_remove_all (self->hosts_list);
   mts_list_box_remove_all (self->reporters_list);
+  mts_list_box_remove_all (self->flagged_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->flagged_list), FALSE);
   mts_report_chart_set_days (self->chart, NULL);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }
@@ -355,6 +459,7 @@ show_summary (MtsReportsView   *self,
   gtk_label_set_text (self->successful_label, ok);
   gtk_label_set_text (self->failed_label, bad);
   gtk_label_set_text (self->share_label, share);
+  fill_flagged (self, summary);
   mts_report_chart_set_days (self->chart, mts_report_summary_get_by_day (summary));
   fill_types (self, summary);
   fill_hosts (self, summary);
@@ -958,6 +1063,7 @@ mts_reports_view_class_init (MtsReportsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, successful_label);
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, failed_label);
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, share_label);
+  gtk_widget_class_bind_template_child (widget_class, MtsReportsView, flagged_list);
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, chart);
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, types_list);
   gtk_widget_class_bind_template_child (widget_class, MtsReportsView, hosts_list);
@@ -1031,5 +1137,7 @@ _mts_reports_view_get_list (MtsReportsView *self,
     return self->reporters_list;
   if (g_str_equal (which, "outcome"))
     return self->outcome_list;
+  if (g_str_equal (which, "flagged"))
+    return self->flagged_list;
   g_return_val_if_reached (NULL);
 }
