@@ -37,17 +37,16 @@ static const struct { int width; int height; } sizes[] = { { 400, 800 }, { 1280,
 #define FRAME_SLACK 32
 
 #define wait_for mts_ui_test_wait_for
+#define is_mapped mts_ui_test_is_mapped
+#define find_type mts_ui_test_find_type
+/* The labels are checked wherever they are; this is for the screenshots. */
+#define scroll_to mts_ui_test_scroll_to
+#define remove_tree mts_ui_test_remove_tree
 
 static void
 settle (void)
 {
   mts_ui_test_settle (GTK_WIDGET (window));
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
 }
 
 typedef struct
@@ -136,27 +135,6 @@ collect_labels (GtkWidget  *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     collect_labels (child, cut, widest, widest_text);
-}
-
-/* Scrolls the page that holds @target so that it is at the top of the
- * screenshot; the labels are checked wherever they are. */
-static void
-scroll_to (GtkWidget *target)
-{
-  GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *content;
-  graphene_point_t point;
-
-  g_assert_nonnull (scrolled);
-  mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
-  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
-  /* The viewport stays put; what it shows moves. */
-  if (GTK_IS_VIEWPORT (content))
-    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
-  g_assert_true (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point));
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
-                            MAX (0, point.y - 24));
-  mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
 }
 
 /* The screenshot of one window at one size, and what does not fit on it;
@@ -254,23 +232,6 @@ static MtsProgressPage *
 progress_page (void)
 {
   return MTS_PROGRESS_PAGE (_mts_window_get_page (window, MTS_STEP_PROGRESS));
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static MtsReadinessView *
@@ -559,27 +520,6 @@ test_every_step (void)
       g_test_fail_printf ("text does not fit in %s (the lines above; screenshots in %s/screenshots)",
                           language, g_getenv ("G_TEST_BUILDDIR"));
     }
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
 }
 
 int
