@@ -210,7 +210,7 @@ report_mail (const char *json)
   g_autofree char *encoded = g_base64_encode (g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
   g_autoptr(GString) lines = g_string_new (NULL);
 
-  for (gsize i = 0; encoded[i] != '\0'; i += 76)
+  for (gsize i = 0, n = strlen (encoded); i < n; i += 76)
     g_string_append_printf (lines, "%.76s\n", encoded + i);
   return g_strdup_printf ("From: tlsrpt@mail.sender.example\n"
                           "Date: Fri, 06 Mar 2026 04:12:00 +0000\n"
