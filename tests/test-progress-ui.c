@@ -27,64 +27,16 @@ static char *data_home;
 
 #define wait_for mts_ui_test_wait_for
 #define click mts_ui_test_click
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
+#define is_mapped mts_ui_test_is_mapped
+#define resize mts_ui_test_resize
+#define scroll_to mts_ui_test_scroll_to
+#define find_named mts_ui_test_find_named
+#define remove_tree mts_ui_test_remove_tree
 
 static void
 settle (void)
 {
   mts_ui_test_settle (GTK_WIDGET (window));
-}
-
-typedef struct
-{
-  GtkWidget *window;
-  int width;
-  int height;
-} Size;
-
-static gboolean
-has_size (gpointer data)
-{
-  Size *size = data;
-
-  return ABS (gtk_widget_get_width (size->window) - size->width) <= 32 &&
-         ABS (gtk_widget_get_height (size->window) - size->height) <= 32;
-}
-
-static void
-resize (GtkWidget *toplevel,
-        int        width,
-        int        height)
-{
-  Size size = { toplevel, width, height };
-
-  gtk_window_set_default_size (GTK_WINDOW (toplevel), width, height);
-  wait_for (has_size, &size, "the window size");
-  mts_ui_test_settle (toplevel);
-}
-
-/* Scrolls the page that holds @target so that it is at the top. */
-static void
-scroll_to (GtkWidget *target)
-{
-  GtkWidget *scrolled = gtk_widget_get_ancestor (target, GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *content;
-  graphene_point_t point;
-
-  g_assert_nonnull (scrolled);
-  mts_ui_test_settle (GTK_WIDGET (gtk_widget_get_root (target)));
-  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
-  /* The viewport stays put; what it shows moves. */
-  if (GTK_IS_VIEWPORT (content))
-    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
-  g_assert_true (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point));
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
-                            point.y - 24);
 }
 
 /* Light and dark, wide and narrow; @top: (nullable): scrolled to the top
@@ -132,23 +84,6 @@ stop_check (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-check", NULL));
       wait_for (not_checking, NULL, "the check to stop");
     }
-}
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The visible text of the first label under @root that holds one of @words. */
@@ -985,27 +920,6 @@ test_world_back_to_testing (void)
   g_assert_true (step_done (dialog, "verify-record"));
   g_assert_null (mts_promotion_dialog_get_pending (project ()));
   close_dialog (dialog);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
 }
 
 /* A removal takes weeks: the switch is in the project file, so a new
