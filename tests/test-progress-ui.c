@@ -693,6 +693,56 @@ test_timeline (void)
   shoot (GTK_WIDGET (window), "progress-timeline", GTK_WIDGET (timeline_view ()));
 }
 
+/* Events keep what happened, not words (`mtasts import` may write them
+ * from cron in the C locale): the timeline words them in the reader's
+ * language, each count with its own plural; an event from an older file
+ * has only its text, shown as is. */
+static void
+test_timeline_words (void)
+{
+  const char *const expected[] = {
+    "Domain set up",
+    "Started removing MTA-STS: mode none, new policy id 20261201T000000.",
+    "3 neue TLS-Berichte importiert.",
+    "Imported 2 new TLS reports (2 duplicates, 2 files rejected, 1 report for other domains).",
+    "Imported 1 new TLS report (1 duplicate).",
+    "Imported 1 new TLS report.",
+  };
+  GtkWidget *row;
+  guint n = 0;
+
+  write_project ("words.test", MTS_PROJECT_STATE_TESTING, MTS_POLICY_MODE_TESTING);
+  {
+    g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+    g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MtsProject) saved = mts_project_store_open (store, "words.test", &error);
+    g_autoptr(GDateTime) d6 = days_ago (6);
+    g_autoptr(GDateTime) d5 = days_ago (5);
+    g_autoptr(GDateTime) d4 = days_ago (4);
+    g_autoptr(GDateTime) d3 = days_ago (3);
+    g_autoptr(GDateTime) d2 = days_ago (2);
+
+    g_assert_no_error (error);
+    mts_project_add_import_event (saved, d6, 1, 0, 0, 0);
+    mts_project_add_import_event (saved, d5, 1, 1, 0, 0);
+    mts_project_add_import_event (saved, d4, 2, 2, 1, 2);
+    mts_project_add_event (saved, MTS_TIMELINE_IMPORT, d3, "3 neue TLS-Berichte importiert.");
+    mts_project_add_switch_event (saved, d2, "remove", "20261201T000000", 86400, NULL);
+    g_assert_true (mts_project_store_save (store, saved, &error));
+    g_assert_no_error (error);
+  }
+  open_domain ("words.test");
+  settle ();
+  for (row = gtk_widget_get_first_child (GTK_WIDGET (_mts_timeline_view_get_list (timeline_view ())));
+       row != NULL; row = gtk_widget_get_next_sibling (row), n++)
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (expected));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, expected[n]);
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+}
+
 /* The thresholds in Preferences are the settings the checklist reads. */
 static void
 test_preferences (void)
@@ -1062,6 +1112,7 @@ main (int    argc,
       g_test_add_func ("/mts/progress-ui/switch-survives", test_switch_survives);
       g_test_add_func ("/mts/progress-ui/id-unpublished", test_id_unpublished);
       g_test_add_func ("/mts/progress-ui/timeline", test_timeline);
+      g_test_add_func ("/mts/progress-ui/timeline-words", test_timeline_words);
       g_test_add_func ("/mts/progress-ui/preferences", test_preferences);
       g_test_add_func ("/mts/progress-ui/accessible-names", test_accessible_names);
     }

@@ -1443,6 +1443,155 @@ test_switch_old_file (void)
   g_assert_null (loaded);
 }
 
+/* Every kind of event keeps what happened (not a sentence) through a save
+ * and a load; the line for older versions is English whatever the locale. */
+static void
+test_timeline_params (void)
+{
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) d1 = date (3, 1, 0);
+  g_autoptr(GDateTime) d2 = date (3, 2, 0);
+  g_autoptr(GDateTime) d3 = date (3, 3, 0);
+  g_autoptr(GDateTime) d4 = date (3, 4, 0);
+  g_autoptr(GDateTime) d5 = date (3, 5, 0);
+  g_autoptr(GDateTime) d6 = date (3, 6, 0);
+  g_autoptr(GDateTime) until = date (3, 9, 0.5);
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *params;
+  GPtrArray *timeline;
+  const MtsProjectEvent *event;
+
+  mts_project_add_audit_event (project, d1, "warnings");
+  mts_project_add_published_event (project, d2, MTS_PUBLISHED_STS_RECORD);
+  mts_project_add_import_event (project, d3, 12, 2, 1, 3);
+  mts_project_add_switch_event (project, d4, "remove", "20200304T103000", 86400, until);
+  mts_project_add_switch_event (project, d5, "enforce", "20200305T103000", 604800, NULL);
+  mts_project_add_state_event (project, d6, MTS_PROJECT_STATE_ENFORCE);
+  text = mts_project_to_data (project, NULL);
+  root = json_from (text);
+  params = json_object_get_object_member (
+    json_array_get_object_element (json_object_get_array_member (json_node_get_object (root), "timeline"), 2),
+    "params");
+  g_assert_cmpint (json_object_get_int_member (params, "new_reports"), ==, 12);
+  g_assert_cmpint (json_object_get_int_member (params, "other_domain"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (params, "rejected"), ==, 3);
+
+  loaded = mts_project_load_from_data (text, strlen (text), &error);
+  g_assert_no_error (error);
+  timeline = mts_project_get_timeline (loaded);
+  g_assert_cmpuint (timeline->len, ==, 7);
+  for (guint i = 0; i < timeline->len; i++)
+    g_assert_true (((MtsProjectEvent *) timeline->pdata[i])->has_params);
+
+  event = timeline->pdata[0];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_AUDIT);
+  g_assert_cmpstr (event->what, ==, "warnings");
+  /* What older versions word themselves. */
+  g_assert_cmpstr (event->text, ==, "warnings");
+  event = timeline->pdata[1];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_PUBLISHED);
+  g_assert_cmpstr (event->what, ==, "_mta-sts");
+  event = timeline->pdata[2];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_IMPORT);
+  assert_date (event->time, "2020-03-03T10:30:00Z");
+  g_assert_cmpuint (event->new_reports, ==, 12);
+  g_assert_cmpuint (event->duplicates, ==, 2);
+  g_assert_cmpuint (event->other_domain, ==, 1);
+  g_assert_cmpuint (event->rejected, ==, 3);
+  g_assert_cmpstr (event->text, ==,
+                   "Imported 12 new TLS reports (2 duplicates, 3 files rejected, 1 reports for other domains).");
+  event = timeline->pdata[3];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_SWITCH);
+  g_assert_false (event->seen_published);
+  g_assert_cmpstr (event->what, ==, "remove");
+  g_assert_cmpstr (event->new_id, ==, "20200304T103000");
+  g_assert_cmpuint (event->max_age, ==, 86400);
+  assert_date (event->wait_until, "2020-03-09T10:30:00.500000Z");
+  event = timeline->pdata[4];
+  g_assert_false (event->seen_published);
+  g_assert_cmpstr (event->what, ==, "enforce");
+  g_assert_cmpuint (event->max_age, ==, 604800);
+  g_assert_null (event->wait_until);
+  g_assert_cmpstr (event->text, ==, "Switched to enforce: new policy id 20200305T103000, max_age 604800.");
+  event = timeline->pdata[5];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_SWITCH);
+  g_assert_true (event->seen_published);
+  g_assert_cmpstr (event->what, ==, "enforce");
+  g_assert_null (event->new_id);
+  event = timeline->pdata[6];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_CREATED);
+  g_assert_cmpstr (event->text, ==, "Domain set up");
+
+  again = mts_project_to_data (loaded, NULL);
+  g_assert_cmpstr (again, ==, text);
+}
+
+/* An event from before the parameters has only its text: it loads, keeps
+ * its text and is saved without parameters.  Parameters of the wrong
+ * shape make the file unreadable, as any other wrong member. */
+static void
+test_timeline_text_only (void)
+{
+  static const char *const bad_params[] = {
+    "\"params\": \"x\"",
+    "\"params\": {\"new_reports\": -1, \"duplicates\": 0, \"other_domain\": 0, \"rejected\": 0}",
+    "\"params\": {\"new_reports\": 1, \"duplicates\": 0, \"other_domain\": 0}",
+  };
+  g_autoptr(MtsProject) project = mts_project_new ("example.com");
+  g_autoptr(MtsProject) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = mts_project_to_data (project, NULL);
+  g_autofree char *old = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(JsonNode) root = json_from (text);
+  g_autoptr(JsonNode) saved_root = NULL;
+  JsonArray *timeline = json_object_get_array_member (json_node_get_object (root), "timeline");
+  JsonObject *o = json_object_new ();
+  JsonObject *saved_event;
+  const MtsProjectEvent *event;
+
+  json_object_set_string_member (o, "time", "2020-03-01T10:30:00Z");
+  json_object_set_string_member (o, "kind", "import");
+  json_object_set_string_member (o, "text", "3 neue TLS-Berichte importiert.");
+  json_array_add_object_element (timeline, o);
+  old = json_to_string (root, TRUE);
+  loaded = mts_project_load_from_data (old, strlen (old), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mts_project_get_timeline (loaded)->len, ==, 2);
+  event = mts_project_get_timeline (loaded)->pdata[1];
+  g_assert_cmpint (event->kind, ==, MTS_TIMELINE_IMPORT);
+  g_assert_false (event->has_params);
+  g_assert_cmpstr (event->text, ==, "3 neue TLS-Berichte importiert.");
+  g_assert_cmpuint (event->new_reports, ==, 0);
+  saved = mts_project_to_data (loaded, NULL);
+  saved_root = json_from (saved);
+  saved_event = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (saved_root), "timeline"), 1);
+  g_assert_cmpstr (json_object_get_string_member (saved_event, "text"), ==, "3 neue TLS-Berichte importiert.");
+  g_assert_false (json_object_has_member (saved_event, "params"));
+  g_clear_object (&loaded);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_params); i++)
+    {
+      g_autofree char *bad = g_strdup_printf ("{\"schema_version\": 1, \"domain\": \"example.com\", %s}",
+                                              bad_params[i]);
+      g_autoptr(JsonNode) params = json_from (bad);
+      g_autofree char *file = NULL;
+
+      json_object_set_member (o, "params",
+                              json_node_copy (json_object_get_member (json_node_get_object (params), "params")));
+      file = json_to_string (root, TRUE);
+      loaded = mts_project_load_from_data (file, strlen (file), &error);
+      g_assert_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_CORRUPT);
+      g_assert_null (loaded);
+      g_clear_error (&error);
+    }
+}
+
 /* Two writers: the same switch further on both sides unites its steps;
  * one that ended it while the other went on ends it; a new switch after
  * the end goes on. */
@@ -2246,6 +2395,8 @@ main (int   argc,
   ADD ("/mts/project/merge-conflict", test_merge_conflict);
   ADD ("/mts/project/switch/round-trip", test_switch_round_trip);
   g_test_add_func ("/mts/project/switch/old-file", test_switch_old_file);
+  g_test_add_func ("/mts/project/timeline/params", test_timeline_params);
+  g_test_add_func ("/mts/project/timeline/text-only", test_timeline_text_only);
   ADD ("/mts/project/switch/merge", test_switch_merge);
   ADD ("/mts/project/save-async", test_save_async);
   ADD ("/mts/project/save-async-conflict", test_save_async_conflict);

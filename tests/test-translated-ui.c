@@ -18,6 +18,7 @@
 #include "app/mts-preferences-window.h"
 #include "app/mts-promotion-dialog.h"
 #include "app/mts-readiness-view.h"
+#include "app/mts-timeline-view.h"
 #include "app/mts-what-is-window.h"
 #include "app/mts-window-private.h"
 #include "mts-ui-test.h"
@@ -400,6 +401,22 @@ check_promotion (const char *which,
 /* Every step, with the messages that add the most text: the servers
  * page's complaint about an address, the policy's warning about a short
  * max_age, the reporting page's error about an address it cannot use. */
+static MtsTimelineView *
+find_timeline (GtkWidget *root)
+{
+  if (MTS_IS_TIMELINE_VIEW (root))
+    return MTS_TIMELINE_VIEW (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      MtsTimelineView *found = find_timeline (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_every_step (void)
 {
@@ -453,6 +470,19 @@ test_every_step (void)
 
   next (MTS_STEP_PROGRESS);
   check_step ("progress");
+  {
+    /* The file keeps what happened, not words: the timeline words it in
+     * the reader's language. */
+    GtkListBox *list = _mts_timeline_view_get_list (find_timeline (GTK_WIDGET (window)));
+    GtkWidget *created = gtk_widget_get_last_child (GTK_WIDGET (list));
+    GPtrArray *timeline = mts_project_get_timeline (_mts_window_get_project (window));
+
+    g_assert_cmpstr (((MtsProjectEvent *) timeline->pdata[0])->text, ==, "Domain set up");
+    g_assert_cmpstr (gtk_widget_get_name (created), ==, "created");
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (created)), ==, _("Domain set up"));
+    if (g_str_equal (language, "de"))
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (created)), ==, "Domain eingerichtet");
+  }
 
   /* With reports, testing, then each switch's dialog. */
   import_reports ();

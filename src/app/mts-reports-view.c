@@ -680,47 +680,6 @@ outcome_message (guint                        added,
   return g_string_free (g_steal_pointer (&message), FALSE);
 }
 
-/* The timeline's line for an import: "Imported 12 new TLS reports (2
- * duplicates, 1 file rejected)", each count with its own plural. */
-static char *
-import_event (guint                        added,
-              const MtsReportImportResult *result)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *added_text = mts_format_count (added);
-  g_autofree char *duplicates_text = mts_format_count (result->duplicates);
-  g_autofree char *rejected_text = mts_format_count (result->rejected->len);
-  g_autofree char *elsewhere_text = mts_format_count (result->elsewhere->len);
-  g_autofree char *headline = NULL;
-  g_autofree char *details = NULL;
-
-  /* Translators: a line of the timeline, before what was left out. */
-  headline = g_strdup_printf (g_dngettext (NULL, "Imported %s new TLS report", "Imported %s new TLS reports",
-                                           added),
-                              added_text);
-  if (result->duplicates > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s duplicate", "%s duplicates",
-                                                          result->duplicates),
-                                             duplicates_text));
-  if (result->rejected->len > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s file rejected", "%s files rejected",
-                                                          result->rejected->len),
-                                             rejected_text));
-  if (result->elsewhere->len > 0)
-    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s report for other domains",
-                                                          "%s reports for other domains",
-                                                          result->elsewhere->len),
-                                             elsewhere_text));
-  if (parts->len == 0)
-    /* Translators: a line of the timeline: "Imported 12 new TLS reports." */
-    return g_strdup_printf (_("%s."), headline);
-  g_ptr_array_add (parts, NULL);
-  /* Translators: between the parts in "(2 duplicates, 1 file rejected)". */
-  details = g_strjoinv (_(", "), (char **) parts->pdata);
-  /* Translators: a line of the timeline: "Imported 12 new TLS reports (2 duplicates, 1 file rejected)." */
-  return g_strdup_printf (_("%s (%s)."), headline, details);
-}
-
 /* Ends an import: shows what it did, and has the window save and show
  * the project if it changed. */
 static void
@@ -738,13 +697,10 @@ finish_import (MtsReportsView *self,
   gtk_widget_set_visible (GTK_WIDGET (self->import_box), FALSE);
   update_actions (self);
 
+  /* The timeline words it in the reader's language. */
   if (added > 0)
-    {
-      g_autofree char *event = NULL;
-
-      event = import_event (added, result);
-      mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
-    }
+    mts_project_add_import_event (project, NULL, added, result->duplicates, result->elsewhere->len,
+                                  result->rejected->len);
   /* The domain closed meanwhile: the window saved what was stored. */
   if (project != self->project)
     return;

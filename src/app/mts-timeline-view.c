@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mts-timeline-view.c: the Progress step's view of what happened to the domain, newest first.
  *
- * The events are the project's timeline.  Some carry a sentence written
- * when they happened (a switch made through the core, an import); others
- * only a word the window stored (an audit's verdict "ok", "published"
- * parts "policy", a state "testing"): those get their sentence here, in the
- * reader's language.
+ * The events are the project's timeline: what happened and its numbers
+ * (see MtsProjectEvent), put into a sentence here, in the reader's
+ * language, whoever wrote them (the window, or `mtasts import` from cron in
+ * the C locale).  Events from older files have only a line, shown as is.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "mts-report-chart.h"
 #include "mts-rows.h"
 #include "mts-timeline-view.h"
 
@@ -48,45 +48,133 @@ event_icon (MtsTimelineKind kind)
     }
 }
 
-/* Returns: (transfer full): what happened, as a sentence. */
+/* "Imported 12 new TLS reports (2 duplicates, 1 file rejected).", each
+ * count with its own plural, the pieces joined by translatable patterns. */
+static char *
+import_title (const MtsProjectEvent *event)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *added_text = mts_format_count (event->new_reports);
+  g_autofree char *duplicates_text = mts_format_count (event->duplicates);
+  g_autofree char *rejected_text = mts_format_count (event->rejected);
+  g_autofree char *elsewhere_text = mts_format_count (event->other_domain);
+  g_autofree char *headline = NULL;
+  g_autofree char *details = NULL;
+
+  /* Translators: a line of the timeline, before what was left out. */
+  headline = g_strdup_printf (g_dngettext (NULL, "Imported %s new TLS report", "Imported %s new TLS reports",
+                                           event->new_reports),
+                              added_text);
+  if (event->duplicates > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s duplicate", "%s duplicates",
+                                                          event->duplicates),
+                                             duplicates_text));
+  if (event->rejected > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s file rejected", "%s files rejected",
+                                                          event->rejected),
+                                             rejected_text));
+  if (event->other_domain > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (NULL, "%s report for other domains",
+                                                          "%s reports for other domains",
+                                                          event->other_domain),
+                                             elsewhere_text));
+  if (parts->len == 0)
+    /* Translators: a line of the timeline: "Imported 12 new TLS reports." */
+    return g_strdup_printf (_("%s."), headline);
+  g_ptr_array_add (parts, NULL);
+  /* Translators: between the parts in "(2 duplicates, 1 file rejected)". */
+  details = g_strjoinv (_(", "), (char **) parts->pdata);
+  /* Translators: a line of the timeline: "Imported 12 new TLS reports (2 duplicates, 1 file rejected)." */
+  return g_strdup_printf (_("%s (%s)."), headline, details);
+}
+
+/* A switch of mode started (mts_promotion_apply()), or %NULL for a kind
+ * this version does not know. */
+static char *
+switch_started_title (const MtsProjectEvent *event)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *until = NULL;
+
+  if (g_str_equal (event->what, "enforce"))
+    return g_strdup_printf (_("Switched to enforce: new policy id %s, max_age %u."),
+                            event->new_id, event->max_age);
+  if (g_str_equal (event->what, "testing"))
+    return g_strdup_printf (_("Went back to testing: new policy id %s, max_age %u."),
+                            event->new_id, event->max_age);
+  if (!g_str_equal (event->what, "remove"))
+    return NULL;
+  if (event->wait_until == NULL)
+    return g_strdup_printf (_("Started removing MTA-STS: mode none, new policy id %s."), event->new_id);
+  local = g_date_time_to_local (event->wait_until);
+  /* Translators: a date and time; see g_date_time_format(). */
+  until = g_date_time_format (local, _("%-d %B %Y, %H:%M"));
+  return g_strdup_printf (_("Started removing MTA-STS: mode none, new policy id %s; the "
+                            "records can go after %s."),
+                          event->new_id, until);
+}
+
+/* Returns: (transfer full): what happened, as a sentence in the reader's
+ * language.  The project keeps what happened (mts_project_add_*_event());
+ * an event from an older file has only a line, shown as is, or for some
+ * kinds a word this view knows. */
 static char *
 event_title (const MtsProjectEvent *event)
 {
   const char *text = event->text != NULL ? event->text : "";
+  /* Older versions kept the verdict, the part published or the state
+   * reached as the text. */
+  const char *what = event->has_params && event->what != NULL ? event->what : text;
 
   switch (event->kind)
     {
+    case MTS_TIMELINE_CREATED:
+      if (event->has_params)
+        return g_strdup (_("Domain set up"));
+      break;
     case MTS_TIMELINE_PUBLISHED:
-      if (g_str_equal (text, "policy"))
+      if (g_str_equal (what, "policy"))
         return g_strdup (_("The policy file was seen published"));
-      if (g_str_equal (text, "_mta-sts"))
+      if (g_str_equal (what, "_mta-sts"))
         return g_strdup (_("The _mta-sts record was seen published"));
-      if (g_str_equal (text, "_smtp._tls"))
+      if (g_str_equal (what, "_smtp._tls"))
         return g_strdup (_("The _smtp._tls record was seen published"));
       break;
     case MTS_TIMELINE_AUDIT:
-      if (g_str_equal (text, "ok"))
+      if (g_str_equal (what, "ok"))
         return g_strdup (_("Check: everything in order"));
-      if (g_str_equal (text, "warnings"))
+      if (g_str_equal (what, "warnings"))
         return g_strdup (_("Check: works, with warnings"));
-      if (g_str_equal (text, "errors"))
+      if (g_str_equal (what, "errors"))
         return g_strdup (_("Check: problems found"));
-      if (g_str_equal (text, "unreachable"))
+      if (g_str_equal (what, "unreachable"))
         return g_strdup (_("Check: the domain could not be looked up"));
       /* Translators: a check of the domain and what it found. */
-      return g_strdup_printf (_("Check: %s"), text);
-    case MTS_TIMELINE_SWITCH:
-      if (g_str_equal (text, "testing"))
-        return g_strdup (_("Testing started: everything was seen published"));
-      if (g_str_equal (text, "enforce"))
-        return g_strdup (_("Enforce started: everything was seen published"));
-      if (g_str_equal (text, "removing"))
-        return g_strdup (_("Mode none was seen published: removal started"));
-      if (g_str_equal (text, "draft"))
-        return g_strdup (_("Back to a draft"));
-      break;
-    case MTS_TIMELINE_CREATED:
+      return g_strdup_printf (_("Check: %s"), what);
     case MTS_TIMELINE_IMPORT:
+      if (event->has_params)
+        return import_title (event);
+      break;
+    case MTS_TIMELINE_SWITCH:
+      if (event->has_params && !event->seen_published)
+        {
+          char *title = switch_started_title (event);
+
+          if (title != NULL)
+            return title;
+          break;
+        }
+      if (g_str_equal (what, "testing"))
+        return g_strdup (_("Testing started: everything was seen published"));
+      if (g_str_equal (what, "enforce"))
+        return g_strdup (_("Enforce started: everything was seen published"));
+      if (g_str_equal (what, "removing"))
+        return g_strdup (_("Mode none was seen published: removal started"));
+      if (g_str_equal (what, "draft"))
+        return g_strdup (_("Back to a draft"));
+      if (g_str_equal (what, "removed"))
+        return g_strdup (_("MTA-STS removed: neither the record nor the policy is published"));
+      break;
     default:
       break;
     }

@@ -318,7 +318,6 @@ run_import (int    argc,
   g_autoptr(MtsReportImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *domain = NULL;
-  g_autofree char *event = NULL;
   g_autofree char *path = NULL;
   gboolean json = FALSE;
   int exit_code = MTS_EXIT_OK;
@@ -373,13 +372,10 @@ run_import (int    argc,
   /* Importing what is already there changes nothing, not even the
    * timeline.  (A new project was saved when it was created.) */
   if (added > 0)
-    {
-      event = g_strdup_printf (_("Imported %u new TLS reports (%u duplicates, %u files rejected, "
-                                 "%u reports for other domains)."),
-                               added, result->duplicates, result->rejected->len,
-                               result->elsewhere->len);
-      mts_project_add_event (project, MTS_TIMELINE_IMPORT, NULL, event);
-    }
+    /* Not a sentence: the timeline words it in its reader's language (this
+     * may run from cron in the C locale). */
+    mts_project_add_import_event (project, NULL, added, result->duplicates, result->elsewhere->len,
+                                  result->rejected->len);
   if (added > 0 && !mts_project_store_save (store, project, &error))
     {
       fprintf (stderr, "mtasts: %s\n", error->message);

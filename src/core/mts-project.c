@@ -24,8 +24,17 @@
  *   policy_published, sts_record_published, tlsrpt_record_published:
  *                   when an audit first saw each published as generated.
  *   last_audit      { "time", "result" } (the net library's audit as JSON), or null.
- *   timeline        [{ "time", "kind", "text" }]; kind: "created", "published",
- *                   "audit", "import" or "switch".
+ *   timeline        [{ "time", "kind", "text", "params" }]; kind: "created", "published",
+ *                   "audit", "import" or "switch".  "params" (added within schema 1)
+ *                   says what happened, for the views to word in the reader's
+ *                   language: created {}; audit { "verdict" }; published { "what" };
+ *                   import { "new_reports", "duplicates", "other_domain", "rejected" };
+ *                   switch started { "phase": "started", "switch", "new_id", "max_age",
+ *                   "wait_until" (or null) }; switch seen published { "phase":
+ *                   "published", "switch" (the state) }.  "text" is what an older
+ *                   version shows: an English line, or the word it translated itself
+ *                   (verdict, what, state).  An event without "params" (an older
+ *                   file, or one an older version saved) is shown as its text.
  *   reports         [{ "organization", "report_id", "imported", "facts" }]: what the
  *                   importer kept of each TLS-RPT report, unique by (organization, report_id).
  *   pending_switch  the switch of mode under way, or null: { "kind" ("enforce", "testing",
@@ -261,8 +270,26 @@ project_event_free (MtsProjectEvent *event)
 {
   g_clear_pointer (&event->time, g_date_time_unref);
   g_free (event->text);
+  g_free (event->what);
+  g_free (event->new_id);
+  g_clear_pointer (&event->wait_until, g_date_time_unref);
   g_free (event);
 }
+
+static MtsProjectEvent *
+project_event_copy (const MtsProjectEvent *event)
+{
+  MtsProjectEvent *copy = g_memdup2 (event, sizeof *event);
+
+  copy->time = g_date_time_ref (event->time);
+  copy->text = g_strdup (event->text);
+  copy->what = g_strdup (event->what);
+  copy->new_id = g_strdup (event->new_id);
+  if (event->wait_until != NULL)
+    copy->wait_until = g_date_time_ref (event->wait_until);
+  return copy;
+}
+
 
 static void
 project_report_free (MtsProjectReport *report)
@@ -392,6 +419,21 @@ switch_equal (const MtsProjectSwitch *a,
          a->mode == b->mode && a->max_age == b->max_age && a->old_max_age == b->old_max_age &&
          dates_equal (a->wait_until, b->wait_until) && a->applied == b->applied &&
          strv_equal0 ((const char *const *) a->done_steps, (const char *const *) b->done_steps);
+}
+
+/* Timeline events are facts with no key; an event is the same event when
+ * every field is. */
+static gboolean
+project_event_equal (const MtsProjectEvent *a,
+                     const MtsProjectEvent *b)
+{
+  return a->kind == b->kind && g_date_time_equal (a->time, b->time) &&
+         g_str_equal (a->text, b->text) && a->has_params == b->has_params &&
+         g_strcmp0 (a->what, b->what) == 0 && a->seen_published == b->seen_published &&
+         g_strcmp0 (a->new_id, b->new_id) == 0 && a->max_age == b->max_age &&
+         dates_equal (a->wait_until, b->wait_until) && a->new_reports == b->new_reports &&
+         a->duplicates == b->duplicates && a->other_domain == b->other_domain &&
+         a->rejected == b->rejected;
 }
 
 /* Serialising. */
@@ -591,6 +633,43 @@ switch_node (const MtsProjectSwitch *pending)
   return object_node (o);
 }
 
+/* The "params" of a timeline event (see the file format above). */
+static JsonObject *
+event_params_to_json (const MtsProjectEvent *event)
+{
+  JsonObject *o = json_object_new ();
+
+  switch (event->kind)
+    {
+    case MTS_TIMELINE_AUDIT:
+      json_object_set_member (o, "verdict", string_node (event->what));
+      break;
+    case MTS_TIMELINE_PUBLISHED:
+      json_object_set_member (o, "what", string_node (event->what));
+      break;
+    case MTS_TIMELINE_IMPORT:
+      json_object_set_int_member (o, "new_reports", event->new_reports);
+      json_object_set_int_member (o, "duplicates", event->duplicates);
+      json_object_set_int_member (o, "other_domain", event->other_domain);
+      json_object_set_int_member (o, "rejected", event->rejected);
+      break;
+    case MTS_TIMELINE_SWITCH:
+      json_object_set_string_member (o, "phase", event->seen_published ? "published" : "started");
+      json_object_set_member (o, "switch", string_node (event->what));
+      if (!event->seen_published)
+        {
+          json_object_set_member (o, "new_id", string_node (event->new_id));
+          json_object_set_int_member (o, "max_age", event->max_age);
+          json_object_set_member (o, "wait_until", date_node (event->wait_until));
+        }
+      break;
+    case MTS_TIMELINE_CREATED:
+    default:
+      break;
+    }
+  return o;
+}
+
 /* The members that are replaced as a whole (see setting_groups). */
 static void
 add_settings (MtsProject *self,
@@ -660,6 +739,8 @@ project_to_json (MtsProject *self)
       json_object_set_member (o, "time", date_node (event->time));
       json_object_set_string_member (o, "kind", kind_names[event->kind]);
       json_object_set_string_member (o, "text", event->text);
+      if (event->has_params)
+        json_object_set_member (o, "params", object_node (event_params_to_json (event)));
       json_array_add_object_element (array, o);
     }
   json_object_set_member (root, "timeline", array_node (array));
@@ -947,6 +1028,66 @@ read_object_array (JsonObject  *object,
   return array;
 }
 
+/* The "params" of timeline event @index (added within schema 1). */
+static gboolean
+read_event_params (JsonObject       *event_object,
+                   guint             index,
+                   MtsProjectEvent  *event,
+                   GError          **error)
+{
+  static const char *const counts[] = { "new_reports", "duplicates", "other_domain", "rejected" };
+  guint *count_fields[] = { &event->new_reports, &event->duplicates, &event->other_domain,
+                            &event->rejected };
+  g_autofree char *phase = NULL;
+  JsonNode *node = json_object_get_member (event_object, "params");
+  JsonObject *o;
+  gint64 value;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (error, "timeline", index, "params");
+  o = json_node_get_object (node);
+  switch (event->kind)
+    {
+    case MTS_TIMELINE_AUDIT:
+      if (!read_string (o, "timeline.params", index, "verdict", FALSE, &event->what, error))
+        return FALSE;
+      break;
+    case MTS_TIMELINE_PUBLISHED:
+      if (!read_string (o, "timeline.params", index, "what", FALSE, &event->what, error))
+        return FALSE;
+      break;
+    case MTS_TIMELINE_IMPORT:
+      for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+        {
+          if (!read_int (o, "timeline.params", index, counts[i], 0, G_MAXUINT, &value, error))
+            return FALSE;
+          *count_fields[i] = (guint) value;
+        }
+      break;
+    case MTS_TIMELINE_SWITCH:
+      if (!read_string (o, "timeline.params", index, "phase", FALSE, &phase, error) ||
+          !read_string (o, "timeline.params", index, "switch", FALSE, &event->what, error))
+        return FALSE;
+      if (g_str_equal (phase, "published"))
+        event->seen_published = TRUE;
+      else if (!g_str_equal (phase, "started"))
+        return corrupt (error, _("the field “%s” has a value this version does not know: “%s”"),
+                        "timeline.params.phase", phase);
+      else if (!read_string (o, "timeline.params", index, "new_id", FALSE, &event->new_id, error) ||
+               !read_int (o, "timeline.params", index, "max_age", 0, G_MAXUINT, &value, error) ||
+               !read_date (o, "timeline.params", index, "wait_until", TRUE, &event->wait_until, error))
+        return FALSE;
+      else
+        event->max_age = (guint) value;
+      break;
+    case MTS_TIMELINE_CREATED:
+    default:
+      break;
+    }
+  event->has_params = TRUE;
+  return TRUE;
+}
+
 /* The optional "pending_switch" member; absent (an older file) or null is
  * no switch under way. */
 static gboolean
@@ -1180,6 +1321,9 @@ parse_members (MtsProject  *self,
                         "timeline.kind", text);
       g_clear_pointer (&text, g_free);
       if (!read_string (o, "timeline", i, "text", FALSE, &event->text, error))
+        return FALSE;
+      if (json_object_has_member (o, "params") &&
+          !read_event_params (o, i, event, error))
         return FALSE;
     }
 
@@ -1485,7 +1629,7 @@ mts_project_new (const char *domain)
   self->display_name = g_steal_pointer (&display);
   self->state_since = g_date_time_new_now_utc ();
   mts_policy_max_age_advice (MTS_POLICY_MODE_TESTING, &self->max_age, NULL);
-  mts_project_add_event (self, MTS_TIMELINE_CREATED, self->state_since, _("Domain set up"));
+  mts_project_add_created_event (self, self->state_since);
   /* The common ancestor of a first save is the project as it was born: a
    * second window that set up the same domain meanwhile merges like any
    * other writer. */
@@ -2252,29 +2396,15 @@ merge (MtsProject  *self,
   merged = _mts_project_parse (data, length, NULL, &local_error);
   g_assert_no_error (local_error);
 
-  /* Timeline events are facts with no key; an event is the same event when
-   * every field is. */
   for (guint i = 0; i < self->timeline->len; i++)
     {
       MtsProjectEvent *mine = g_ptr_array_index (self->timeline, i);
       gboolean found = FALSE;
 
       for (guint j = 0; j < merged->timeline->len && !found; j++)
-        {
-          MtsProjectEvent *other = g_ptr_array_index (merged->timeline, j);
-
-          found = other->kind == mine->kind && g_date_time_equal (other->time, mine->time) &&
-                  g_str_equal (other->text, mine->text);
-        }
+        found = project_event_equal (g_ptr_array_index (merged->timeline, j), mine);
       if (!found)
-        {
-          MtsProjectEvent *copy = g_new0 (MtsProjectEvent, 1);
-
-          copy->time = g_date_time_ref (mine->time);
-          copy->kind = mine->kind;
-          copy->text = g_strdup (mine->text);
-          g_ptr_array_add (merged->timeline, copy);
-        }
+        g_ptr_array_add (merged->timeline, project_event_copy (mine));
     }
   merge_ids (merged, self);
 
@@ -3214,12 +3344,20 @@ mts_project_get_timeline (MtsProject *self)
   return self->timeline;
 }
 
+static void insert_event (MtsProject      *self,
+                          GDateTime       *when,
+                          MtsProjectEvent *event);
+
 /**
  * mts_project_add_event:
  * @self: a project
  * @kind: what happened
  * @when: (nullable): when; %NULL for now
- * @text: one line for people, already translated
+ * @text: one line for people, shown as is in every language
+ *
+ * Adds an event that has only its text, as events from older files have.
+ * Code that records what happens uses the mts_project_add_*_event()
+ * functions, whose events are worded in the reader's language.
  */
 void
 mts_project_add_event (MtsProject      *self,
@@ -3228,16 +3366,26 @@ mts_project_add_event (MtsProject      *self,
                        const char      *text)
 {
   MtsProjectEvent *event;
-  guint position;
 
   g_return_if_fail (MTS_IS_PROJECT (self));
   g_return_if_fail (kind <= MTS_TIMELINE_SWITCH);
   g_return_if_fail (text != NULL);
 
   event = g_new0 (MtsProjectEvent, 1);
-  event->time = utc_or_now (when);
   event->kind = kind;
   event->text = g_strdup (text);
+  insert_event (self, when, event);
+}
+
+/* Takes @event over. */
+static void
+insert_event (MtsProject      *self,
+              GDateTime       *when,
+              MtsProjectEvent *event)
+{
+  guint position;
+
+  event->time = utc_or_now (when);
   /* Kept in time order even when an event is recorded late. */
   for (position = self->timeline->len; position > 0; position--)
     if (g_date_time_compare (((MtsProjectEvent *) g_ptr_array_index (self->timeline, position - 1))->time,
@@ -3245,6 +3393,179 @@ mts_project_add_event (MtsProject      *self,
       break;
   g_ptr_array_insert (self->timeline, (gint) position, event);
   notify (self, PROP_N_EVENTS);
+}
+
+/* Events with parameters also carry a line for versions that do not know
+ * the parameters (see the file format above).  It is English on purpose,
+ * not translated: the file is shared by every language (a cron job in the
+ * C locale, the user's window), and this version words the event itself. */
+static MtsProjectEvent *
+event_new (MtsTimelineKind kind,
+           char           *text)
+{
+  MtsProjectEvent *event = g_new0 (MtsProjectEvent, 1);
+
+  event->kind = kind;
+  event->text = text;
+  event->has_params = TRUE;
+  return event;
+}
+
+/**
+ * mts_project_add_created_event:
+ * @when: (nullable): when; %NULL for now
+ *
+ * Records that the domain was set up.
+ */
+void
+mts_project_add_created_event (MtsProject *self,
+                               GDateTime  *when)
+{
+  g_return_if_fail (MTS_IS_PROJECT (self));
+
+  insert_event (self, when, event_new (MTS_TIMELINE_CREATED, g_strdup ("Domain set up")));
+}
+
+/**
+ * mts_project_add_audit_event:
+ * @when: (nullable): when; %NULL for now
+ * @verdict: the audit's verdict, as mts_audit_verdict_to_string() gives it
+ *
+ * Records a check of the domain and what it found.
+ */
+void
+mts_project_add_audit_event (MtsProject *self,
+                             GDateTime  *when,
+                             const char *verdict)
+{
+  MtsProjectEvent *event;
+
+  g_return_if_fail (MTS_IS_PROJECT (self));
+  g_return_if_fail (verdict != NULL);
+
+  /* Older versions word the verdict themselves. */
+  event = event_new (MTS_TIMELINE_AUDIT, g_strdup (verdict));
+  event->what = g_strdup (verdict);
+  insert_event (self, when, event);
+}
+
+/**
+ * mts_project_add_published_event:
+ * @when: (nullable): when; %NULL for now
+ *
+ * Records that a check saw @what published as generated.
+ */
+void
+mts_project_add_published_event (MtsProject   *self,
+                                 GDateTime    *when,
+                                 MtsPublished  what)
+{
+  static const char *const names[MTS_N_PUBLISHED] = { "policy", "_mta-sts", "_smtp._tls" };
+  MtsProjectEvent *event;
+
+  g_return_if_fail (MTS_IS_PROJECT (self));
+  g_return_if_fail (what < MTS_N_PUBLISHED);
+
+  event = event_new (MTS_TIMELINE_PUBLISHED, g_strdup (names[what]));
+  event->what = g_strdup (names[what]);
+  insert_event (self, when, event);
+}
+
+/**
+ * mts_project_add_import_event:
+ * @when: (nullable): when; %NULL for now
+ * @new_reports: reports imported that the project did not have
+ * @duplicates: reports it had already
+ * @other_domain: reports left out because they are for other domains
+ * @rejected: files that are not TLS reports
+ *
+ * Records an import of TLS reports.
+ */
+void
+mts_project_add_import_event (MtsProject *self,
+                              GDateTime  *when,
+                              guint       new_reports,
+                              guint       duplicates,
+                              guint       other_domain,
+                              guint       rejected)
+{
+  MtsProjectEvent *event;
+
+  g_return_if_fail (MTS_IS_PROJECT (self));
+
+  event = event_new (MTS_TIMELINE_IMPORT,
+                     g_strdup_printf ("Imported %u new TLS reports (%u duplicates, %u files rejected, "
+                                      "%u reports for other domains).",
+                                      new_reports, duplicates, rejected, other_domain));
+  event->new_reports = new_reports;
+  event->duplicates = duplicates;
+  event->other_domain = other_domain;
+  event->rejected = rejected;
+  insert_event (self, when, event);
+}
+
+/**
+ * mts_project_add_switch_event:
+ * @when: (nullable): when; %NULL for now
+ * @switch_kind: the switch started: "enforce", "testing" or "remove"
+ * @new_id: the new policy id
+ * @max_age: the new policy's max_age
+ * @wait_until: (nullable): for a removal, when the records can go
+ *
+ * Records that a switch of mode was started.
+ */
+void
+mts_project_add_switch_event (MtsProject *self,
+                              GDateTime  *when,
+                              const char *switch_kind,
+                              const char *new_id,
+                              guint       max_age,
+                              GDateTime  *wait_until)
+{
+  MtsProjectEvent *event;
+  char *text;
+
+  g_return_if_fail (MTS_IS_PROJECT (self));
+  g_return_if_fail (g_strv_contains (switch_kinds, switch_kind));
+  g_return_if_fail (new_id != NULL);
+
+  if (g_str_equal (switch_kind, "enforce"))
+    text = g_strdup_printf ("Switched to enforce: new policy id %s, max_age %u.", new_id, max_age);
+  else if (g_str_equal (switch_kind, "testing"))
+    text = g_strdup_printf ("Went back to testing: new policy id %s, max_age %u.", new_id, max_age);
+  else
+    text = g_strdup_printf ("Started removing MTA-STS: mode none, new policy id %s.", new_id);
+  event = event_new (MTS_TIMELINE_SWITCH, text);
+  event->what = g_strdup (switch_kind);
+  event->new_id = g_strdup (new_id);
+  event->max_age = max_age;
+  if (wait_until != NULL)
+    event->wait_until = g_date_time_to_utc (wait_until);
+  insert_event (self, when, event);
+}
+
+/**
+ * mts_project_add_state_event:
+ * @when: (nullable): when; %NULL for now
+ *
+ * Records that a check saw everything of @state published: the state
+ * was reached.
+ */
+void
+mts_project_add_state_event (MtsProject      *self,
+                             GDateTime       *when,
+                             MtsProjectState  state)
+{
+  MtsProjectEvent *event;
+  const char *name = mts_project_state_to_string (state);
+
+  g_return_if_fail (MTS_IS_PROJECT (self));
+
+  /* Older versions word the state themselves. */
+  event = event_new (MTS_TIMELINE_SWITCH, g_strdup (name));
+  event->what = g_strdup (name);
+  event->seen_published = TRUE;
+  insert_event (self, when, event);
 }
 
 /**

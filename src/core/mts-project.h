@@ -86,11 +86,37 @@ typedef struct
   guint32 max_age;
 } MtsProjectId;
 
+/* One event of the timeline.  Events keep what happened, not a sentence:
+ * the views put it into words in the reader's language (a cron job in the
+ * C locale and a German user share one file). */
 typedef struct
 {
   GDateTime *time;
   MtsTimelineKind kind;
+  /* The line a version without the parameters shows.  An event from such a
+   * version has only this (written in its language then): it is shown as is. */
   char *text;
+  /* FALSE for an event with only its text. */
+  gboolean has_params;
+  /* audit: the verdict ("ok", "warnings", "errors", "unreachable");
+   * published: "policy", "_mta-sts" or "_smtp._tls";
+   * switch: the switch started ("enforce", "testing", "remove"), or with
+   * seen_published the state reached (mts_project_state_to_string()). */
+  char *what;
+  /* switch: TRUE when a check saw the new state published, FALSE when the
+   * switch was started. */
+  gboolean seen_published;
+  /* switch started: the new policy id, its max_age, and for a removal when
+   * the records can go (or NULL). */
+  char *new_id;
+  guint max_age;
+  GDateTime *wait_until;
+  /* import: new reports, duplicates, files of reports for other domains,
+   * files rejected. */
+  guint new_reports;
+  guint duplicates;
+  guint other_domain;
+  guint rejected;
 } MtsProjectEvent;
 
 /* What the importer kept of one TLS-RPT report. */
@@ -214,6 +240,29 @@ void               mts_project_add_event            (MtsProject       *self,
                                                      MtsTimelineKind   kind,
                                                      GDateTime        *when,
                                                      const char       *text);
+void               mts_project_add_created_event    (MtsProject       *self,
+                                                     GDateTime        *when);
+void               mts_project_add_audit_event      (MtsProject       *self,
+                                                     GDateTime        *when,
+                                                     const char       *verdict);
+void               mts_project_add_published_event  (MtsProject       *self,
+                                                     GDateTime        *when,
+                                                     MtsPublished      what);
+void               mts_project_add_import_event     (MtsProject       *self,
+                                                     GDateTime        *when,
+                                                     guint             new_reports,
+                                                     guint             duplicates,
+                                                     guint             other_domain,
+                                                     guint             rejected);
+void               mts_project_add_switch_event     (MtsProject       *self,
+                                                     GDateTime        *when,
+                                                     const char       *switch_kind,
+                                                     const char       *new_id,
+                                                     guint             max_age,
+                                                     GDateTime        *wait_until);
+void               mts_project_add_state_event      (MtsProject       *self,
+                                                     GDateTime        *when,
+                                                     MtsProjectState   state);
 
 gboolean           mts_project_add_report_facts     (MtsProject       *self,
                                                      const char       *organization,

@@ -964,8 +964,6 @@ mts_promotion_apply (MtsPromotion *promotion,
                      GDateTime    *now)
 {
   g_autoptr(GDateTime) clock = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *until = NULL;
   MtsProjectState state;
 
   g_return_if_fail (promotion != NULL);
@@ -976,21 +974,13 @@ mts_promotion_apply (MtsPromotion *promotion,
     {
     case MTS_PROMOTION_ENFORCE:
       state = MTS_PROJECT_STATE_ENFORCE;
-      text = g_strdup_printf (_("Switched to enforce: new policy id %s, max_age %u."),
-                              promotion->id, promotion->policy->max_age);
       break;
     case MTS_PROMOTION_TESTING:
       state = MTS_PROJECT_STATE_TESTING;
-      text = g_strdup_printf (_("Went back to testing: new policy id %s, max_age %u."),
-                              promotion->id, promotion->policy->max_age);
       break;
     case MTS_PROMOTION_REMOVE:
     default:
       state = MTS_PROJECT_STATE_REMOVING;
-      until = g_date_time_format (promotion->wait_until, "%Y-%m-%d %H:%M UTC");
-      text = g_strdup_printf (_("Started removing MTA-STS: mode none, new policy id %s; the "
-                                "records can go after %s."),
-                              promotion->id, until);
       break;
     }
   g_object_freeze_notify (G_OBJECT (project));
@@ -1001,7 +991,10 @@ mts_promotion_apply (MtsPromotion *promotion,
   mts_project_set_state (project, state, clock);
   mts_project_set_published (project, MTS_PUBLISHED_POLICY, NULL);
   mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, NULL);
-  mts_project_add_event (project, MTS_TIMELINE_SWITCH, clock, text);
+  /* The timeline words it in the reader's language. */
+  mts_project_add_switch_event (project, clock, kind_names[promotion->kind], promotion->id,
+                                promotion->policy->max_age,
+                                promotion->kind == MTS_PROMOTION_REMOVE ? promotion->wait_until : NULL);
   g_object_thaw_notify (G_OBJECT (project));
 }
 

@@ -85,7 +85,14 @@ read_everything (MtsProject *project)
     {
       const MtsProjectEvent *event = g_ptr_array_index (array, i);
 
-      if (mts_timeline_kind_to_string (event->kind) == NULL)
+      if (mts_timeline_kind_to_string (event->kind) == NULL || event->text == NULL)
+        abort ();
+      /* The views word an event from its parameters: they are all there. */
+      if (event->has_params && event->kind != MTS_TIMELINE_CREATED && event->kind != MTS_TIMELINE_IMPORT &&
+          event->what == NULL)
+        abort ();
+      if (event->has_params && event->kind == MTS_TIMELINE_SWITCH && !event->seen_published &&
+          event->new_id == NULL)
         abort ();
     }
 
