@@ -688,6 +688,13 @@ project_saved (gpointer data)
   return mts_project_get_max_age (project) == 1209600 && rua != NULL && g_strv_length ((char **) rua) == 2;
 }
 
+/* The window lists its domains in a thread. */
+static gboolean
+domains_listed (gpointer data)
+{
+  return !_mts_welcome_page_is_loading (_mts_window_get_welcome_page (window));
+}
+
 static void
 test_resume (void)
 {
@@ -709,6 +716,7 @@ test_resume (void)
   window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   wait_for (is_mapped, window, "the new window to be shown");
   use_no_dns ();
+  wait_for (domains_listed, NULL, "the domains to be listed");
   settle ();
   welcome = _mts_window_get_welcome_page (window);
   row = find_named (GTK_WIDGET (_mts_welcome_page_get_domains (welcome)), "example.com");
@@ -1013,6 +1021,7 @@ test_unreadable_projects (void)
   write_project_file ("broken.test", "{ this is not JSON");
   write_project_file ("newer.test", newer);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.other-domain", NULL));
+  wait_for (domains_listed, NULL, "the domains to be listed");
   settle ();
   welcome = _mts_window_get_welcome_page (window);
 

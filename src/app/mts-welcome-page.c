@@ -10,6 +10,14 @@
  * mode, whether it is ready for enforce (the core's readiness checklist,
  * with the thresholds of the preferences) and when it was last checked,
  * so the one that needs attention stands out without opening each.
+ *
+ * A domain with a year of reports takes a fifth of a second to read and
+ * evaluate, so the window lists and evaluates them in a GTask thread
+ * (mts_welcome_page_load_projects()): the projects read there stay in the
+ * thread until it is done, and only the rows are made on the main thread.
+ * Until the first list arrives the page shows no overview, as with no
+ * domains; a list shown stays until its replacement is ready, so a reload
+ * does not jump.
  */
 #include "config.h"
 
@@ -35,7 +43,54 @@ struct _MtsWelcomePage
 
   /* The accepted domain as A-labels, or NULL while the entry is not one. */
   char *domain;
+
+  /* The list being loaded in a thread; a newer load cancels an older one. */
+  GCancellable *loading;
 };
+
+/* What the rows show, made in the loading thread: the summaries, and for
+ * each its readiness (NULL when none is shown: unreadable, or being
+ * removed) and its last audit (NULL when never checked).  The projects
+ * are dropped there too: freeing a year of reports takes a while. */
+typedef struct
+{
+  GPtrArray *summaries;
+  GPtrArray *readiness;
+  GPtrArray *audits;
+} Overview;
+
+static void
+overview_free (Overview *overview)
+{
+  g_clear_pointer (&overview->summaries, g_ptr_array_unref);
+  g_clear_pointer (&overview->readiness, g_ptr_array_unref);
+  g_clear_pointer (&overview->audits, g_ptr_array_unref);
+  g_free (overview);
+}
+
+static void
+date_time_free (GDateTime *when)
+{
+  if (when != NULL)
+    g_date_time_unref (when);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Overview, overview_free)
+
+/* What the thread needs, its own copies: the folder rather than the
+ * window's store, whose saves belong to the main thread. */
+typedef struct
+{
+  GFile *directory;
+  MtsReadinessThresholds thresholds;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_object (&data->directory);
+  g_free (data);
+}
 
 G_DEFINE_FINAL_TYPE (MtsWelcomePage, mts_welcome_page, ADW_TYPE_BIN)
 
@@ -207,17 +262,56 @@ state_badge (MtsProjectState  state,
     }
 }
 
-static char *
-describe_readiness (const MtsProjectSummary      *summary,
-                    const MtsReadinessThresholds *thresholds)
+/* The readiness the overview shows for a summary, or NULL when it shows
+ * none; called in the loading thread. */
+static MtsReadiness *
+evaluate_summary (const MtsProjectSummary      *summary,
+                  const MtsReadinessThresholds *thresholds)
 {
-  g_autoptr(MtsReadiness) readiness = NULL;
+  if (summary->status != MTS_PROJECT_SUMMARY_OK || summary->state == MTS_PROJECT_STATE_REMOVING)
+    return NULL;
+  return mts_readiness_evaluate (summary->project, thresholds, NULL);
+}
+
+/* With @drop_projects, frees each summary's project once read: the
+ * loading thread's own list, not a caller's. */
+static Overview *
+overview_new (GPtrArray                    *summaries,
+              const MtsReadinessThresholds *thresholds,
+              gboolean                      drop_projects,
+              GCancellable                 *cancellable)
+{
+  Overview *overview = g_new0 (Overview, 1);
+
+  overview->summaries = summaries != NULL ? g_ptr_array_ref (summaries)
+                                          : g_ptr_array_new_with_free_func ((GDestroyNotify) mts_project_summary_free);
+  overview->readiness = g_ptr_array_new_with_free_func ((GDestroyNotify) mts_readiness_free);
+  overview->audits = g_ptr_array_new_with_free_func ((GDestroyNotify) date_time_free);
+  for (guint i = 0; i < overview->summaries->len; i++)
+    {
+      MtsProjectSummary *summary = g_ptr_array_index (overview->summaries, i);
+      GDateTime *audit = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      g_ptr_array_add (overview->readiness, evaluate_summary (summary, thresholds));
+      if (summary->project != NULL)
+        audit = mts_project_get_last_audit_time (summary->project);
+      g_ptr_array_add (overview->audits, audit != NULL ? g_date_time_ref (audit) : NULL);
+      if (drop_projects)
+        g_clear_object (&summary->project);
+    }
+  return overview;
+}
+
+static char *
+describe_readiness (const MtsProjectSummary *summary,
+                    const MtsReadiness      *readiness)
+{
   guint met = 0;
 
-  if (summary->state == MTS_PROJECT_STATE_REMOVING)
+  if (summary->state == MTS_PROJECT_STATE_REMOVING || readiness == NULL)
     return g_strdup (_("No readiness checks while it is being removed"));
-
-  readiness = mts_readiness_evaluate (summary->project, thresholds, NULL);
 
   if (summary->state == MTS_PROJECT_STATE_ENFORCE)
     {
@@ -259,9 +353,9 @@ describe_readiness (const MtsProjectSummary      *summary,
 }
 
 static char *
-describe_audit (const MtsProjectSummary *summary)
+describe_audit (GDateTime *audit)
 {
-  g_autofree char *when = format_date (mts_project_get_last_audit_time (summary->project));
+  g_autofree char *when = format_date (audit);
 
   if (when == NULL)
     return g_strdup (_("Not checked yet"));
@@ -270,8 +364,9 @@ describe_audit (const MtsProjectSummary *summary)
 }
 
 static GtkWidget *
-new_overview_row (const MtsProjectSummary      *summary,
-                  const MtsReadinessThresholds *thresholds)
+new_overview_row (const MtsProjectSummary *summary,
+                  const MtsReadiness      *readiness_of,
+                  GDateTime               *audit_of)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *badge;
@@ -285,8 +380,8 @@ new_overview_row (const MtsProjectSummary      *summary,
   if (summary->status == MTS_PROJECT_SUMMARY_OK)
     {
       g_autofree char *state = describe_state (summary);
-      g_autofree char *readiness = describe_readiness (summary, thresholds);
-      g_autofree char *audit = describe_audit (summary);
+      g_autofree char *readiness = describe_readiness (summary, readiness_of);
+      g_autofree char *audit = describe_audit (audit_of);
 
       badge_text = state_badge (summary->state, &badge_class);
       subtitle = g_strdup_printf ("%s\n%s\n%s", state, readiness, audit);
@@ -334,6 +429,23 @@ new_overview_row (const MtsProjectSummary      *summary,
   return row;
 }
 
+static void
+show_overview (MtsWelcomePage *self,
+               const Overview *overview)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domains_list))) != NULL)
+    gtk_list_box_remove (self->domains_list, child);
+
+  for (guint i = 0; i < overview->readiness->len; i++)
+    gtk_list_box_append (self->domains_list,
+                         new_overview_row (g_ptr_array_index (overview->summaries, i),
+                                           g_ptr_array_index (overview->readiness, i),
+                                           g_ptr_array_index (overview->audits, i)));
+  gtk_widget_set_visible (self->domains_box, overview->readiness->len > 0);
+}
+
 /**
  * mts_welcome_page_set_projects:
  * @summaries: (nullable) (element-type MtsProjectSummary): the domains set
@@ -341,26 +453,100 @@ new_overview_row (const MtsProjectSummary      *summary,
  *
  * Lists them under the entry, one row each with its mode, whether it is
  * ready for enforce and when it was last checked; a row opens its domain.
+ * This evaluates readiness here, on the calling thread: the window uses
+ * mts_welcome_page_load_projects() instead.
  */
 void
 mts_welcome_page_set_projects (MtsWelcomePage *self,
                                GPtrArray      *summaries)
 {
   MtsReadinessThresholds thresholds;
-  GtkWidget *child;
+  g_autoptr(Overview) overview = NULL;
 
   g_return_if_fail (MTS_IS_WELCOME_PAGE (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->domains_list))) != NULL)
-    gtk_list_box_remove (self->domains_list, child);
+  /* Supersedes a list still being loaded. */
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
 
   /* The preferences decide; a test without the application gets the
    * defaults. */
   mts_application_get_current_readiness_thresholds (&thresholds);
-  for (guint i = 0; summaries != NULL && i < summaries->len; i++)
-    gtk_list_box_append (self->domains_list,
-                         new_overview_row (g_ptr_array_index (summaries, i), &thresholds));
-  gtk_widget_set_visible (self->domains_box, summaries != NULL && summaries->len > 0);
+  overview = overview_new (summaries, &thresholds, FALSE, NULL);
+  show_overview (self, overview);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autoptr(MtsProjectStore) store = mts_project_store_new (data->directory);
+  g_autoptr(GPtrArray) summaries = NULL;
+  Overview *overview;
+
+  /* An unreadable folder lists nothing, as before the first project. */
+  summaries = mts_project_store_list (store, NULL);
+  overview = overview_new (summaries, &data->thresholds, TRUE, cancellable);
+  if (g_task_return_error_if_cancelled (task))
+    overview_free (overview);
+  else
+    g_task_return_pointer (task, overview, (GDestroyNotify) overview_free);
+}
+
+static void
+load_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  MtsWelcomePage *self = MTS_WELCOME_PAGE (source);
+  g_autoptr(Overview) overview = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  /* Cancelled: the page went away, or a newer load replaced this one. */
+  if (overview == NULL)
+    return;
+  g_clear_object (&self->loading);
+  show_overview (self, overview);
+}
+
+/**
+ * mts_welcome_page_load_projects:
+ * @store: where the projects are
+ *
+ * Lists @store's projects under the entry as mts_welcome_page_set_projects()
+ * does, reading and evaluating them in a thread: the rows appear when it
+ * is done.  A newer call, or disposing the page, cancels a load under way.
+ */
+void
+mts_welcome_page_load_projects (MtsWelcomePage  *self,
+                                MtsProjectStore *store)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (MTS_IS_WELCOME_PAGE (self));
+  g_return_if_fail (MTS_IS_PROJECT_STORE (store));
+
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+
+  data = g_new0 (LoadData, 1);
+  data->directory = g_object_ref (mts_project_store_get_directory (store));
+  mts_application_get_current_readiness_thresholds (&data->thresholds);
+
+  task = g_task_new (self, self->loading, load_done_cb, NULL);
+  g_task_set_source_tag (task, mts_welcome_page_load_projects);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+_mts_welcome_page_is_loading (MtsWelcomePage *self)
+{
+  return self->loading != NULL;
 }
 
 /**
@@ -390,6 +576,10 @@ mts_welcome_page_finalize (GObject *object)
 static void
 mts_welcome_page_dispose (GObject *object)
 {
+  MtsWelcomePage *self = MTS_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
   gtk_widget_dispose_template (GTK_WIDGET (object), MTS_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (mts_welcome_page_parent_class)->dispose (object);

@@ -84,6 +84,7 @@ GtkEditable     *_mts_welcome_page_get_entry     (MtsWelcomePage *self);
 GtkLabel        *_mts_welcome_page_get_message   (MtsWelcomePage *self);
 GtkButton       *_mts_welcome_page_get_start     (MtsWelcomePage *self);
 GtkListBox      *_mts_welcome_page_get_domains   (MtsWelcomePage *self);
+gboolean         _mts_welcome_page_is_loading    (MtsWelcomePage *self);
 GtkButton       *_mts_welcome_page_get_what_is   (MtsWelcomePage *self);
 
 AdwEntryRow     *_mts_servers_page_get_add_row   (MtsServersPage *self);
