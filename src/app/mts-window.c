@@ -747,7 +747,7 @@ learn_from_audit (MtsWindow            *self,
   node = json_builder_get_root (json);
   if (node != NULL)
     mts_project_set_last_audit (self->project, node, now);
-  mts_project_add_event (self->project, MTS_TIMELINE_AUDIT, now, mts_audit_verdict_to_string (result->verdict));
+  mts_project_add_audit_event (self->project, now, mts_audit_verdict_to_string (result->verdict));
   schedule_save (self);
 }
 
@@ -771,9 +771,7 @@ record_verification (MtsWindow *self)
       if (mts_project_get_published (self->project, what) == NULL)
         {
           mts_project_set_published (self->project, what, now);
-          mts_project_add_event (self->project, MTS_TIMELINE_PUBLISHED, now,
-                                 what == MTS_PUBLISHED_POLICY ? "policy"
-                                 : what == MTS_PUBLISHED_STS_RECORD ? "_mta-sts" : "_smtp._tls");
+          mts_project_add_published_event (self->project, now, what);
         }
     }
   if (mts_publish_page_get_publication (self->publish_page, MTS_PUBLISHED_STS_RECORD) == MTS_PUBLICATION_MATCHING)
@@ -799,8 +797,7 @@ record_verification (MtsWindow *self)
       if (mts_project_get_state (self->project) != state)
         {
           mts_project_set_state (self->project, state, now);
-          mts_project_add_event (self->project, MTS_TIMELINE_SWITCH, now,
-                                 mts_project_state_to_string (state));
+          mts_project_add_state_event (self->project, now, state);
         }
     }
   mts_progress_page_set_project (self->progress_page, self->project);
