@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "app/mts-alert.h"
 #include "app/mts-application.h"
 #include "app/mts-preferences-window.h"
 #include "app/mts-promotion-dialog.h"
@@ -328,19 +329,12 @@ find_dialog (void)
   return NULL;
 }
 
-static AdwMessageDialog *
+/* The confirmation shown and not answered yet: an AdwAlertDialog inside the
+ * window with libadwaita 1.5 or later, an AdwMessageDialog before. */
+static GtkWidget *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (item) && gtk_widget_get_visible (GTK_WIDGET (item)))
-        return ADW_MESSAGE_DIALOG (item);
-    }
-  return NULL;
+  return mts_alert_get_current ();
 }
 
 static void
@@ -518,12 +512,13 @@ test_promote_enforce (void)
   }
   shoot (GTK_WIDGET (dialog), "promotion-enforce-applied", GTK_WIDGET (_mts_promotion_dialog_get_steps (dialog)));
 
-  /* Closed half-way: the switch is kept, and Continue opens it again. */
+  /* Closed half-way: the switch is kept, and Continue opens it again; no
+   * other switch can replace it unseen. */
   close_dialog (dialog);
   g_assert_true (button_enabled ("continue"));
   g_assert_false (button_enabled ("enforce"));
-  g_assert_true (button_enabled ("testing"));
-  g_assert_true (button_enabled ("remove"));
+  g_assert_false (button_enabled ("testing"));
+  g_assert_false (button_enabled ("remove"));
   {
     GtkListBox *timeline = _mts_timeline_view_get_list (timeline_view ());
     GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (timeline));
@@ -547,6 +542,8 @@ test_promote_enforce (void)
   g_assert_null (mts_promotion_dialog_get_pending (project ()));
   close_dialog (dialog);
   g_assert_false (button_enabled ("continue"));
+  g_assert_true (button_enabled ("testing"));
+  g_assert_true (button_enabled ("remove"));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (verdict_row ())), ==, "Enforced");
   g_assert_null (find_named (GTK_WIDGET (_mts_readiness_view_get_verdict (readiness_view ())), "id-unpublished"));
 }
@@ -555,7 +552,7 @@ test_promote_enforce (void)
 static void
 test_confirm_not_ready (void)
 {
-  AdwMessageDialog *message;
+  GtkWidget *message;
   MtsPromotionDialog *dialog;
 
   write_project ("early.test", MTS_PROJECT_STATE_TESTING, MTS_POLICY_MODE_TESTING);
@@ -567,21 +564,31 @@ test_confirm_not_ready (void)
   message = find_message_dialog ();
   g_assert_nonnull (message);
   g_assert_null (find_dialog ());
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "• Reports from several reporters on several days"));
-  g_assert_null (strstr (adw_message_dialog_get_body (message), "Every mail server passed the last check"));
-  mts_ui_test_save_screenshot (GTK_WIDGET (message), "promotion-confirm-light");
-  adw_message_dialog_response (message, "cancel");
+  g_assert_nonnull (strstr (mts_alert_get_body (message), "• Reports from several reporters on several days"));
+  g_assert_null (strstr (mts_alert_get_body (message), "Every mail server passed the last check"));
+  mts_ui_test_save_screenshot (GTK_IS_NATIVE (message) ? message : GTK_WIDGET (window), "promotion-confirm-light");
+  mts_alert_respond (message, "cancel");
   settle ();
   g_assert_null (find_dialog ());
 
   click (_mts_readiness_view_get_button (readiness_view (), "enforce"));
   message = find_message_dialog ();
   g_assert_nonnull (message);
-  adw_message_dialog_response (message, "switch");
+  mts_alert_respond (message, "switch");
   settle ();
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   close_dialog (dialog);
+}
+
+static gboolean
+file_gone (gpointer data)
+{
+  g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+  g_autofree char *name = g_strconcat (data, ".json", NULL);
+  g_autoptr(GFile) file = g_file_get_child (directory, name);
+
+  return !g_file_query_exists (file, NULL);
 }
 
 /* Removal (RFC 8461 §8.3): mode none with one day's max_age, a new id, and
@@ -622,6 +629,87 @@ test_remove (void)
   g_assert_false (button_enabled ("testing"));
   g_assert_false (button_enabled ("remove"));
   g_assert_true (button_enabled ("continue"));
+  g_assert_false (button_enabled ("forget"));
+
+  /* The new id is seen; a week later (the enforce policy's max_age) the
+   * record and the policy host are gone: the removal is over, although the
+   * last check no longer finds the id the earlier steps were done with. */
+  click (_mts_readiness_view_get_button (readiness_view (), "continue"));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  promotion = _mts_promotion_dialog_get_promotion (dialog);
+  g_assert_nonnull (promotion->wait_until);
+  set_audit (project (), TRUE, "none", 86400, promotion->id);
+  _mts_promotion_dialog_update (dialog);
+  settle ();
+  g_assert_true (step_done (dialog, "verify-record"));
+  g_assert_false (step_done (dialog, "wait"));
+  {
+    /* As if the week had passed. */
+    MtsPromotion *editable = (MtsPromotion *) promotion;
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    g_date_time_unref (editable->wait_until);
+    editable->wait_until = g_date_time_add_seconds (now, -60);
+  }
+  {
+    g_autoptr(JsonNode) gone = json_from_string ("{\"mx\": [], \"sts_record\": {\"records\": [], "
+                                                 "\"valid\": false}, \"policy\": {\"mode\": null, "
+                                                 "\"http_status\": 404}}", NULL);
+
+    mts_project_set_last_audit (project (), gone, NULL);
+  }
+  _mts_promotion_dialog_update (dialog);
+  settle ();
+  g_assert_true (step_done (dialog, "verify-record"));
+  g_assert_true (step_done (dialog, "remove"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (_mts_promotion_dialog_get_status (dialog)), "Done"));
+  g_assert_null (mts_promotion_dialog_get_pending (project ()));
+  g_assert_cmpint (mts_project_get_state (project ()), ==, MTS_PROJECT_STATE_REMOVED);
+  close_dialog (dialog);
+
+  /* Removed: a final state, and the domain can be forgotten. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (verdict_row ())), ==, "Removed");
+  g_assert_false (button_enabled ("continue"));
+  g_assert_false (button_enabled ("remove"));
+  g_assert_false (button_enabled ("testing"));
+  g_assert_true (button_enabled ("forget"));
+  wait_saved ();
+  shoot (GTK_WIDGET (window), "progress-removed", GTK_WIDGET (readiness_view ()));
+  {
+    g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
+    g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MtsProject) saved = mts_project_store_open (store, "leaving.test", &error);
+    g_autoptr(MtsProject) forgotten = NULL;
+    GtkWidget *confirm;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (mts_project_get_state (saved), ==, MTS_PROJECT_STATE_REMOVED);
+    g_assert_null (mts_project_get_pending_switch (saved));
+
+    /* Cancel keeps it. */
+    click (_mts_readiness_view_get_button (readiness_view (), "forget"));
+    confirm = find_message_dialog ();
+    g_assert_nonnull (confirm);
+    g_assert_cmpstr (gtk_widget_get_name (confirm), ==, "confirm-forget");
+    g_assert_nonnull (strstr (mts_alert_get_body (confirm), "leaving.test"));
+    mts_alert_respond (confirm, "cancel");
+    settle ();
+    g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_PROGRESS);
+
+    click (_mts_readiness_view_get_button (readiness_view (), "forget"));
+    confirm = find_message_dialog ();
+    g_assert_nonnull (confirm);
+    mts_alert_respond (confirm, "forget");
+    settle ();
+    wait_for (file_gone, (gpointer) "leaving.test", "the project file to be moved away");
+    g_assert_cmpint (_mts_window_get_step (window), ==, MTS_STEP_WELCOME);
+    g_assert_null (project ());
+    forgotten = mts_project_store_open (store, "leaving.test", &error);
+    g_assert_null (forgotten);
+    g_assert_error (error, MTS_PROJECT_ERROR, MTS_PROJECT_ERROR_NOT_FOUND);
+  }
 }
 
 /* A switch applied in an earlier session whose new id was never seen
@@ -980,7 +1068,7 @@ static void
 test_switch_survives (void)
 {
   MtsPromotionDialog *dialog;
-  AdwMessageDialog *confirm;
+  GtkWidget *confirm;
   g_autofree char *new_id = NULL;
   g_autoptr(GFile) directory = mts_project_store_get_default_directory ();
   g_autoptr(MtsProjectStore) store = mts_project_store_new (directory);
@@ -1051,14 +1139,14 @@ test_switch_survives (void)
   settle ();
   confirm = find_message_dialog ();
   g_assert_nonnull (confirm);
-  adw_message_dialog_response (confirm, "keep");
+  mts_alert_respond (confirm, "keep");
   settle ();
   g_assert_nonnull (mts_project_get_pending_switch (project ()));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "promotion.cancel", NULL));
   settle ();
   confirm = find_message_dialog ();
   g_assert_nonnull (confirm);
-  adw_message_dialog_response (confirm, "cancel-switch");
+  mts_alert_respond (confirm, "cancel-switch");
   settle ();
   g_assert_null (find_dialog ());
   g_assert_null (mts_project_get_pending_switch (project ()));

@@ -671,6 +671,14 @@ open_domain (void)
   mts_project_set_max_age (project, 604800);
   mts_project_set_rua (project, rua);
   mts_project_add_id (project, "20260301T000000", NULL);
+  /* Live before the reports' days (September 2024): readiness counts only
+   * reports since the policy was seen live. */
+  {
+    g_autoptr(GDateTime) live = g_date_time_new_utc (2024, 8, 1, 0, 0, 0);
+
+    mts_project_set_published (project, MTS_PUBLISHED_POLICY, live);
+    mts_project_set_published (project, MTS_PUBLISHED_STS_RECORD, live);
+  }
   mts_project_set_step (project, "progress");
   g_assert_true (mts_project_store_save (store, project, &error));
   g_assert_no_error (error);

@@ -95,6 +95,10 @@ mts_progress_page_set_project (MtsProgressPage *self,
       headline = since != NULL ? g_strdup_printf (_("Being removed since %s"), since) : g_strdup (_("Being removed"));
       next = _("Keep the policy in mode none published until the previous max_age has passed, then delete the policy file and both records.");
       break;
+    case MTS_PROJECT_STATE_REMOVED:
+      headline = since != NULL ? g_strdup_printf (_("Removed since %s"), since) : g_strdup (_("Removed"));
+      next = _("Nothing is published any more, and no sender keeps the policy. Keep the project for its history, or use Forget This Domain below.");
+      break;
     case MTS_PROJECT_STATE_DRAFT:
     default:
       headline = g_strdup (_("Draft: not published yet"));

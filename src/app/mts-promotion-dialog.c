@@ -22,6 +22,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mts-alert.h"
 #include "mts-promotion-dialog.h"
 #include "mts-rows.h"
 #include "mts-window-private.h"
@@ -161,15 +162,6 @@ mts_promotion_dialog_get_pending (MtsProject *project)
 
   pending = pending_for (project);
   return pending != NULL ? pending->promotion : NULL;
-}
-
-static gboolean
-all_done (const MtsPromotion *promotion)
-{
-  for (guint i = 0; i < promotion->steps->len; i++)
-    if (!((MtsPromotionStep *) g_ptr_array_index (promotion->steps, i))->done)
-      return FALSE;
-  return TRUE;
 }
 
 static gboolean
@@ -406,7 +398,7 @@ update (MtsPromotionDialog *self,
     mts_project_mark_id_published (self->project, promotion->id, NULL);
   rebuild_steps (self);
 
-  if (all_done (promotion))
+  if (mts_promotion_is_done (promotion))
     {
       const char *done;
 
@@ -425,11 +417,16 @@ update (MtsPromotionDialog *self,
         }
       set_status (self, done, "success");
       gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
-      /* Finished: nothing is left to come back to. */
+      /* Finished: nothing is left to come back to, and a removed domain
+       * is in its final state. */
       if (g_object_get_data (G_OBJECT (self->project), PENDING_KEY) == self->pending)
         {
+          Pending *keep = pending_ref (self->pending);
+
           g_object_set_data (G_OBJECT (self->project), PENDING_KEY, NULL);
+          mts_promotion_finish (keep->promotion, self->project, NULL);
           persist (self->project, NULL, self->window);
+          pending_unref (keep);
         }
       return;
     }
@@ -447,10 +444,16 @@ update (MtsPromotionDialog *self,
     }
   else if (!step_done (promotion, "verify-policy"))
     {
-      g_autofree char *message = g_strdup_printf (_("The policy file is not the new one yet: the check did not see mode %s with max_age %u. Publish it, then check again; a web cache can take a few minutes."),
-                                                  mts_policy_mode_to_string (promotion->policy->mode),
-                                                  promotion->policy->max_age);
+      g_autofree char *message = NULL;
 
+      if (promotion->check_problem != NULL)
+        /* Translators: %s lists what differs: "mode testing, not enforce; mx lines missing: mx2.example.com". */
+        message = g_strdup_printf (_("The policy file is not the new one yet. The check saw %s. Publish the new file, then check again; a web cache can take a few minutes."),
+                                   promotion->check_problem);
+      else
+        message = g_strdup_printf (_("The policy file is not the new one yet: the check did not see mode %s with max_age %u. Publish it, then check again; a web cache can take a few minutes."),
+                                   mts_policy_mode_to_string (promotion->policy->mode),
+                                   promotion->policy->max_age);
       set_status (self, message, "warning");
     }
   else if (!step_done (promotion, "verify-record"))
@@ -460,7 +463,7 @@ update (MtsPromotionDialog *self,
 
       set_status (self, message, "warning");
     }
-  else if (!step_done (promotion, "wait"))
+  else if (!step_done (promotion, "wait") && promotion->wait_until != NULL)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (promotion->wait_until);
       /* Translators: a date and time; see g_date_time_format(). */
@@ -471,7 +474,7 @@ update (MtsPromotionDialog *self,
       set_status (self, message, "success");
     }
   else
-    set_status (self, _("The _mta-sts record is still published. Delete it, then check again."), "warning");
+    set_status (self, _("The _mta-sts record or the policy file is still published. Delete both, then check again."), "warning");
 }
 
 static void
@@ -557,12 +560,11 @@ cancel_switch (MtsPromotionDialog *self)
 }
 
 static void
-cancel_response_cb (AdwMessageDialog   *dialog,
-                    const char         *response,
-                    MtsPromotionDialog *self)
+cancel_response_cb (GObject    *instance,
+                    const char *response)
 {
   if (g_str_equal (response, "cancel-switch"))
-    cancel_switch (self);
+    cancel_switch (MTS_PROMOTION_DIALOG (instance));
 }
 
 /* Forgetting a switch before anything changed is harmless; once the
@@ -573,6 +575,7 @@ cancel_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   MtsPromotionDialog *self = MTS_PROMOTION_DIALOG (widget);
+  g_autofree char *body = NULL;
   GtkWidget *dialog;
 
   if (self->cancellable != NULL)
@@ -582,24 +585,18 @@ cancel_action (GtkWidget  *widget,
       cancel_switch (self);
       return;
     }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Cancel the Switch?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The project already uses the new policy (mode %s, id %s), "
-                                    "and it stays so. Only the remaining steps are forgotten: "
-                                    "publish and check the id yourself from the Publish step."),
-                                  mts_policy_mode_to_string (self->pending->promotion->policy->mode),
-                                  self->pending->promotion->id);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    /* Translators: keeps the switch under way. */
-                                    "keep", _("_Keep Switch"),
-                                    "cancel-switch", _("_Cancel Switch"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-switch",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  body = g_strdup_printf (_("The project already uses the new policy (mode %s, id %s), "
+                            "and it stays so. Only the remaining steps are forgotten: "
+                            "publish and check the id yourself from the Publish step."),
+                          mts_policy_mode_to_string (self->pending->promotion->policy->mode),
+                          self->pending->promotion->id);
+  dialog = mts_alert_new (_("Cancel the Switch?"), body);
+  /* Translators: keeps the switch under way. */
+  mts_alert_add_response (dialog, "keep", _("_Keep Switch"), FALSE);
+  mts_alert_add_response (dialog, "cancel-switch", _("_Cancel Switch"), TRUE);
+  mts_alert_set_default_response (dialog, "keep");
+  mts_alert_set_close_response (dialog, "keep");
+  mts_alert_present (dialog, GTK_WIDGET (self), cancel_response_cb, self);
 }
 
 /* The copy rows and the Copy button activate "win.copy", as on the

@@ -5,16 +5,21 @@
  * thresholds the user set in Preferences; it is worked out again whenever
  * the project changes (a check, an import, a switch) or a threshold does.
  * Each switch opens a MtsPromotionDialog; switching to enforce before the
- * checklist is met asks first, naming what is missing.
+ * checklist is met asks first, naming what is missing.  While a switch is
+ * under way only it can be continued (or cancelled in its dialog), so that
+ * it is never replaced unseen.  A removed domain can be forgotten: its
+ * project file is deleted, after a confirmation.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "mts-alert.h"
 #include "mts-application.h"
 #include "mts-promotion-dialog.h"
 #include "mts-readiness-view.h"
 #include "mts-rows.h"
+#include "mts-window-private.h"
 
 struct _MtsReadinessView
 {
@@ -27,6 +32,7 @@ struct _MtsReadinessView
   GtkButton *enforce_button;
   GtkButton *testing_button;
   GtkButton *remove_button;
+  GtkButton *forget_button;
 
   MtsProject *project;
   gulong changed_id;
@@ -237,12 +243,18 @@ update_actions (MtsReadinessView *self)
   const MtsPromotion *pending = self->project != NULL ? mts_promotion_dialog_get_pending (self->project) : NULL;
   gboolean ready = self->readiness != NULL && self->readiness->ready;
   gboolean live = state == MTS_PROJECT_STATE_TESTING || state == MTS_PROJECT_STATE_ENFORCE;
+  gboolean removed = state == MTS_PROJECT_STATE_REMOVED;
 
-  show_action (self, self->enforce_button, "readiness.enforce", state == MTS_PROJECT_STATE_TESTING);
-  show_action (self, self->testing_button, "readiness.testing", state == MTS_PROJECT_STATE_ENFORCE);
-  show_action (self, self->remove_button, "readiness.remove", live);
+  /* A switch under way is continued or cancelled, never replaced by
+   * another one started beside it. */
+  show_action (self, self->enforce_button, "readiness.enforce",
+               state == MTS_PROJECT_STATE_TESTING && pending == NULL);
+  show_action (self, self->testing_button, "readiness.testing",
+               state == MTS_PROJECT_STATE_ENFORCE && pending == NULL);
+  show_action (self, self->remove_button, "readiness.remove", live && pending == NULL);
   show_action (self, self->continue_button, "readiness.continue", pending != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), live || pending != NULL);
+  show_action (self, self->forget_button, "readiness.forget", removed && pending == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), live || removed || pending != NULL);
   if (pending != NULL)
     {
       /* Translators: the button that reopens a switch under way: "Continue: Switch to Enforce…". */
@@ -296,6 +308,10 @@ refresh (MtsReadinessView *self)
       row = mts_message_row_new ("dialog-information-symbolic", "accent", _("Being removed"),
                                  _("The policy is in mode none on its way out: the checklist below no longer matters."));
       break;
+    case MTS_PROJECT_STATE_REMOVED:
+      row = mts_message_row_new ("emblem-ok-symbolic", "success", _("Removed"),
+                                 _("MTA-STS is removed: the records and the policy are gone, and every policy senders cached has expired. You can forget this domain."));
+      break;
     case MTS_PROJECT_STATE_DRAFT:
     case MTS_PROJECT_STATE_TESTING:
     default:
@@ -326,6 +342,8 @@ refresh (MtsReadinessView *self)
       gtk_list_box_append (self->verdict_list, row);
     }
 
+  gtk_widget_set_visible (GTK_WIDGET (self->checklist),
+                          mts_project_get_state (self->project) != MTS_PROJECT_STATE_REMOVED);
   for (guint i = 0; i < self->readiness->items->len; i++)
     {
       const MtsReadinessItem *item = g_ptr_array_index (self->readiness->items, i);
@@ -333,6 +351,9 @@ refresh (MtsReadinessView *self)
 
       if (mts_project_get_state (self->project) == MTS_PROJECT_STATE_ENFORCE && only_before_enforce (item))
         continue;
+      /* Removed: nothing is published, and nothing below can hold. */
+      if (mts_project_get_state (self->project) == MTS_PROJECT_STATE_REMOVED)
+        break;
       state = gtk_label_new (status_word (item->status));
       row = mts_message_row_new (status_icon (item->status), status_class (item->status),
                                  item->title, item->evidence);
@@ -408,11 +429,10 @@ open_dialog (MtsReadinessView *self,
                                      self->project, kind, &error);
   if (dialog == NULL)
     {
-      GtkWidget *message = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                   mts_promotion_kind_title (kind), error->message);
+      GtkWidget *message = mts_alert_new (mts_promotion_kind_title (kind), error->message);
 
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (message));
+      mts_alert_add_response (message, "close", _("_Close"), FALSE);
+      mts_alert_present (message, GTK_WIDGET (self), NULL, NULL);
       return;
     }
   /* The buttons follow the switch under way. */
@@ -422,11 +442,11 @@ open_dialog (MtsReadinessView *self,
 }
 
 static void
-confirm_response_cb (MtsReadinessView *self,
-                     const char       *response)
+confirm_response_cb (GObject    *instance,
+                     const char *response)
 {
   if (g_str_equal (response, "switch"))
-    open_dialog (self, MTS_PROMOTION_ENFORCE);
+    open_dialog (MTS_READINESS_VIEW (instance), MTS_PROMOTION_ENFORCE);
 }
 
 static void
@@ -435,7 +455,6 @@ enforce_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   MtsReadinessView *self = MTS_READINESS_VIEW (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GString) missing = NULL;
   GtkWidget *dialog;
 
@@ -456,19 +475,13 @@ enforce_action (GtkWidget  *widget,
   g_string_append (missing, "\n\n");
   g_string_append (missing, _("Under enforce, mail from senders that support MTA-STS is not delivered when a check fails. Switch anyway only if you know why these do not matter for your domain."));
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Switch to Enforce Before It Is Ready?"), missing->str);
+  dialog = mts_alert_new (_("Switch to Enforce Before It Is Ready?"), missing->str);
   gtk_widget_set_name (dialog, "confirm-enforce");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "switch", _("_Switch Anyway"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "switch",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  mts_alert_add_response (dialog, "cancel", _("_Cancel"), FALSE);
+  mts_alert_add_response (dialog, "switch", _("_Switch Anyway"), TRUE);
+  mts_alert_set_default_response (dialog, "cancel");
+  mts_alert_set_close_response (dialog, "cancel");
+  mts_alert_present (dialog, widget, confirm_response_cb, self);
 }
 
 static void
@@ -485,6 +498,42 @@ remove_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   open_dialog (MTS_READINESS_VIEW (widget), MTS_PROMOTION_REMOVE);
+}
+
+static void
+forget_response_cb (GObject    *instance,
+                    const char *response)
+{
+  MtsReadinessView *self = MTS_READINESS_VIEW (instance);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (g_str_equal (response, "forget") && MTS_IS_WINDOW (root))
+    _mts_window_forget_project (MTS_WINDOW (root));
+}
+
+/* Only for a removed domain: nothing is published any more, and the file
+ * holds only its history. */
+static void
+forget_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MtsReadinessView *self = MTS_READINESS_VIEW (widget);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->project == NULL || mts_project_get_state (self->project) != MTS_PROJECT_STATE_REMOVED)
+    return;
+  body = g_strdup_printf (_("The project of %s is deleted from this computer: its reports, checks "
+                            "and timeline. Nothing changes in DNS or on the web server."),
+                          mts_project_get_display_name (self->project));
+  dialog = mts_alert_new (_("Forget This Domain?"), body);
+  gtk_widget_set_name (dialog, "confirm-forget");
+  mts_alert_add_response (dialog, "cancel", _("_Cancel"), FALSE);
+  mts_alert_add_response (dialog, "forget", _("_Forget"), TRUE);
+  mts_alert_set_default_response (dialog, "cancel");
+  mts_alert_set_close_response (dialog, "cancel");
+  mts_alert_present (dialog, widget, forget_response_cb, self);
 }
 
 static void
@@ -531,11 +580,13 @@ mts_readiness_view_class_init (MtsReadinessViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, enforce_button);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, testing_button);
   gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, MtsReadinessView, forget_button);
 
   gtk_widget_class_install_action (widget_class, "readiness.enforce", NULL, enforce_action);
   gtk_widget_class_install_action (widget_class, "readiness.testing", NULL, testing_action);
   gtk_widget_class_install_action (widget_class, "readiness.remove", NULL, remove_action);
   gtk_widget_class_install_action (widget_class, "readiness.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "readiness.forget", NULL, forget_action);
 }
 
 static void
@@ -571,6 +622,8 @@ _mts_readiness_view_get_button (MtsReadinessView *self,
     return self->testing_button;
   if (g_str_equal (which, "remove"))
     return self->remove_button;
+  if (g_str_equal (which, "forget"))
+    return self->forget_button;
   return self->continue_button;
 }
 

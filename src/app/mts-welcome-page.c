@@ -228,6 +228,8 @@ describe_state (const MtsProjectSummary *summary)
       return since != NULL ? g_strdup_printf (_("Enforced since %s"), since) : g_strdup (_("Enforced"));
     case MTS_PROJECT_STATE_REMOVING:
       return since != NULL ? g_strdup_printf (_("Being removed since %s"), since) : g_strdup (_("Being removed"));
+    case MTS_PROJECT_STATE_REMOVED:
+      return since != NULL ? g_strdup_printf (_("Removed since %s"), since) : g_strdup (_("Removed"));
     case MTS_PROJECT_STATE_DRAFT:
     default:
       return g_strdup (_("Draft: not published yet"));
@@ -254,6 +256,10 @@ state_badge (MtsProjectState  state,
       *css_class = "warning";
       /* Translators: the mode of a domain's policy, on a badge. */
       return C_("mode", "Removing");
+    case MTS_PROJECT_STATE_REMOVED:
+      *css_class = "dim-label";
+      /* Translators: the state of a domain whose MTA-STS was removed, on a badge. */
+      return C_("mode", "Removed");
     case MTS_PROJECT_STATE_DRAFT:
     default:
       *css_class = "dim-label";
@@ -310,6 +316,8 @@ describe_readiness (const MtsProjectSummary *summary,
 {
   guint met = 0;
 
+  if (summary->state == MTS_PROJECT_STATE_REMOVED)
+    return g_strdup (_("MTA-STS is removed: open it to forget the domain"));
   if (summary->state == MTS_PROJECT_STATE_REMOVING || readiness == NULL)
     return g_strdup (_("No readiness checks while it is being removed"));
 

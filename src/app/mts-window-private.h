@@ -119,6 +119,7 @@ GtkListBox      *_mts_probe_page_get_hosts       (MtsProbePage    *self);
 gboolean         _mts_window_import_files        (MtsWindow      *self,
                                                   GListModel     *files);
 void             _mts_window_project_changed     (GtkWidget      *widget);
+void             _mts_window_forget_project      (MtsWindow      *self);
 gboolean         _mts_window_is_saving           (MtsWindow      *self);
 MtsReportsView  *_mts_progress_page_get_reports_view (MtsProgressPage *self);
 GtkButton       *_mts_reports_view_get_import_button (MtsReportsView *self,

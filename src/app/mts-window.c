@@ -1214,6 +1214,63 @@ other_domain_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (_mts_welcome_page_get_entry (self->welcome_page)));
 }
 
+typedef struct
+{
+  GWeakRef window;
+  char *domain;
+} Forget;
+
+/* Moves the project file away once no write of it is due or running: one
+ * finishing later would bring the file back. */
+static gboolean
+forget_when_saved_cb (gpointer user_data)
+{
+  Forget *forget = user_data;
+  g_autoptr(MtsWindow) self = g_weak_ref_get (&forget->window);
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    goto done;
+  if (_mts_window_is_saving (self))
+    return G_SOURCE_CONTINUE;
+  if (!mts_project_store_delete (self->store, forget->domain, &error))
+    mts_welcome_page_show_error (self->welcome_page, error->message);
+  refresh_domains (self);
+
+done:
+  g_weak_ref_clear (&forget->window);
+  g_free (forget->domain);
+  g_free (forget);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * _mts_window_forget_project:
+ *
+ * Closes the open domain, deletes its project file (into the store's
+ * trash folder, see mts_project_store_delete()) and shows the welcome
+ * page.  For a removed domain, after the user confirmed.
+ */
+void
+_mts_window_forget_project (MtsWindow *self)
+{
+  Forget *forget;
+
+  g_return_if_fail (MTS_IS_WINDOW (self));
+
+  if (self->project == NULL)
+    return;
+  forget = g_new0 (Forget, 1);
+  g_weak_ref_init (&forget->window, self);
+  forget->domain = g_strdup (mts_project_get_domain (self->project));
+  close_project (self);
+  gtk_stack_set_visible_child_name (self->stack, step_names[MTS_STEP_WELCOME]);
+  update_navigation (self);
+  gtk_widget_grab_focus (GTK_WIDGET (_mts_welcome_page_get_entry (self->welcome_page)));
+  if (forget_when_saved_cb (forget) == G_SOURCE_CONTINUE)
+    g_timeout_add (20, forget_when_saved_cb, forget);
+}
+
 static void
 start_cb (MtsWindow      *self,
           const char     *domain,
