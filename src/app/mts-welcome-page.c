@@ -274,7 +274,8 @@ static MtsReadiness *
 evaluate_summary (const MtsProjectSummary      *summary,
                   const MtsReadinessThresholds *thresholds)
 {
-  if (summary->status != MTS_PROJECT_SUMMARY_OK || summary->state == MTS_PROJECT_STATE_REMOVING)
+  if (summary->status != MTS_PROJECT_SUMMARY_OK || summary->state == MTS_PROJECT_STATE_REMOVING ||
+      summary->state == MTS_PROJECT_STATE_REMOVED)
     return NULL;
   return mts_readiness_evaluate (summary->project, thresholds, NULL);
 }
