@@ -404,6 +404,42 @@ test_audit_items (void)
   g_assert_cmpint (item (r, "policy-certificate")->status, ==, MTS_READINESS_UNKNOWN);
 }
 
+/* A check that did not connect to the mail servers (Verify Publication)
+ * says nothing about them: "unknown", not "failed".  When the window has
+ * carried the last Server Check's probes over, their own time is named. */
+static void
+test_audit_without_probes (void)
+{
+  g_autoptr(MtsProject) project = ready_project ();
+  g_autoptr(GDateTime) now = test_now ();
+  g_autoptr(MtsReadiness) r = NULL;
+  g_autoptr(JsonNode) bare = json_from_string (
+    "{\"domain\": \"example.com\", \"verdict\": \"ok\", \"mx\": ["
+    "{\"host\": \"mx1.example.com\", \"preference\": 10, \"covered\": true, \"probes\": [], \"problems\": []},"
+    "{\"host\": \"mx2.example.com\", \"preference\": 20, \"covered\": true, \"probes\": [], \"problems\": []}],"
+    "\"policy\": {\"mode\": \"testing\", \"max_age\": 604800, \"cert\": null, \"problems\": []},"
+    "\"problems\": []}", NULL);
+  g_autoptr(JsonNode) carried = json_from_string (
+    "{\"domain\": \"example.com\", \"verdict\": \"ok\", \"probes_checked_at\": \"2026-11-30T10:00:00Z\", \"mx\": ["
+    "{\"host\": \"mx1.example.com\", \"preference\": 10, \"covered\": true, \"problems\": [], \"probes\": "
+    "[{\"host\": \"mx1.example.com\", \"address\": \"192.0.2.1\", \"status\": \"ok\", \"problems\": []}]}],"
+    "\"policy\": {\"mode\": \"testing\", \"max_age\": 604800, \"cert\": null, \"problems\": []},"
+    "\"problems\": []}", NULL);
+
+  g_assert_nonnull (bare);
+  g_assert_nonnull (carried);
+  mts_project_set_last_audit (project, bare, now);
+  r = evaluate (project);
+  g_assert_cmpint (item (r, "mx-probes")->status, ==, MTS_READINESS_UNKNOWN);
+  g_assert_nonnull (strstr (item (r, "mx-probes")->evidence, "Server Check"));
+  g_clear_pointer (&r, mts_readiness_free);
+
+  mts_project_set_last_audit (project, carried, now);
+  r = evaluate (project);
+  g_assert_cmpint (item (r, "mx-probes")->status, ==, MTS_READINESS_MET);
+  g_assert_nonnull (strstr (item (r, "mx-probes")->evidence, "2026-11-30 10:00 UTC"));
+}
+
 static void
 test_thresholds (void)
 {
@@ -987,6 +1023,7 @@ main (int    argc,
   g_test_add_func ("/mts/readiness/reports", test_reports);
   g_test_add_func ("/mts/readiness/tls-failures", test_tls_failures);
   g_test_add_func ("/mts/readiness/audit-items", test_audit_items);
+  g_test_add_func ("/mts/readiness/audit-without-probes", test_audit_without_probes);
   g_test_add_func ("/mts/readiness/thresholds", test_thresholds);
   g_test_add_func ("/mts/readiness/promote-enforce", test_promote_enforce);
   g_test_add_func ("/mts/readiness/back-and-remove", test_promote_back_and_remove);

@@ -662,9 +662,86 @@ step_changed_cb (MtsAudit    *audit,
     }
 }
 
+/* A check that did not connect to the mail servers (What Is Published,
+ * Verify Publication) has no probe results; storing it as it is would make
+ * the readiness checklist forget the last Server Check.  So the earlier
+ * results of the same hosts go with it, with the time they were made. */
+static JsonArray *
+array_member (JsonObject *object,
+              const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+object_element (JsonArray *array,
+                guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static void
+keep_earlier_probes (JsonNode   *node,
+                     JsonNode   *previous,
+                     GDateTime  *previous_time)
+{
+  JsonObject *root, *before;
+  JsonArray *mx, *mx_before;
+  const char *probed_at = NULL;
+  gboolean kept = FALSE;
+
+  if (previous == NULL || !JSON_NODE_HOLDS_OBJECT (node) || !JSON_NODE_HOLDS_OBJECT (previous))
+    return;
+  root = json_node_get_object (node);
+  before = json_node_get_object (previous);
+  mx = array_member (root, "mx");
+  mx_before = array_member (before, "mx");
+  if (mx == NULL || mx_before == NULL)
+    return;
+
+  for (guint i = 0; i < json_array_get_length (mx); i++)
+    {
+      JsonObject *host = object_element (mx, i);
+      JsonArray *probes = array_member (host, "probes");
+      const char *name = host != NULL ? json_object_get_string_member_with_default (host, "host", NULL) : NULL;
+
+      if (name == NULL || (probes != NULL && json_array_get_length (probes) > 0))
+        continue;
+      for (guint j = 0; j < json_array_get_length (mx_before); j++)
+        {
+          JsonObject *old = object_element (mx_before, j);
+          JsonNode *old_probes = old != NULL ? json_object_get_member (old, "probes") : NULL;
+
+          if (old == NULL || old_probes == NULL || !JSON_NODE_HOLDS_ARRAY (old_probes) ||
+              json_array_get_length (json_node_get_array (old_probes)) == 0 ||
+              g_strcmp0 (json_object_get_string_member_with_default (old, "host", NULL), name) != 0)
+            continue;
+          json_object_set_member (host, "probes", json_node_copy (old_probes));
+          kept = TRUE;
+          break;
+        }
+    }
+  if (!kept)
+    return;
+  probed_at = json_object_get_string_member_with_default (before, "probes_checked_at", NULL);
+  if (probed_at != NULL)
+    json_object_set_string_member (root, "probes_checked_at", probed_at);
+  else if (previous_time != NULL)
+    {
+      g_autofree char *text = g_date_time_format_iso8601 (previous_time);
+
+      json_object_set_string_member (root, "probes_checked_at", text);
+    }
+}
+
 static void
 learn_from_audit (MtsWindow            *self,
                   const MtsAuditResult *result,
+                  gboolean              probed,
                   gboolean              prefill)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -745,6 +822,9 @@ learn_from_audit (MtsWindow            *self,
 
   mts_audit_result_to_json (result, json);
   node = json_builder_get_root (json);
+  if (node != NULL && !probed)
+    keep_earlier_probes (node, mts_project_get_last_audit (self->project),
+                         mts_project_get_last_audit_time (self->project));
   if (node != NULL)
     mts_project_set_last_audit (self->project, node, now);
   mts_project_add_audit_event (self->project, now, mts_audit_verdict_to_string (result->verdict));
@@ -834,7 +914,7 @@ audit_done_cb (GObject      *source,
         {
           gboolean prefill = mts_wizard_model_get_patterns (self->model)[0] == NULL;
 
-          learn_from_audit (self, result, prefill);
+          learn_from_audit (self, result, FALSE, prefill);
           mts_discover_page_set_result (self->discover_page, result,
                                         prefill && result->policy != NULL &&
                                         mts_policy_fetch_result_is_valid (result->policy));
@@ -845,7 +925,7 @@ audit_done_cb (GObject      *source,
         mts_probe_page_set_error (self->probe_page, error);
       else
         {
-          learn_from_audit (self, result, FALSE);
+          learn_from_audit (self, result, TRUE, FALSE);
           mts_probe_page_set_result (self->probe_page, result);
         }
       break;
@@ -860,7 +940,7 @@ audit_done_cb (GObject      *source,
         }
       else
         {
-          learn_from_audit (self, result, FALSE);
+          learn_from_audit (self, result, FALSE, FALSE);
           mts_publish_page_set_audit (self->publish_page, result);
           record_verification (self);
           finish_verify_task (self, NULL);

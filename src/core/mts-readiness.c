@@ -378,6 +378,9 @@ check_audit (MtsReadiness                 *readiness,
   g_autoptr(GPtrArray) failing = g_ptr_array_new ();
   g_autoptr(GPtrArray) uncovered = g_ptr_array_new ();
   g_autofree char *when = NULL;
+  g_autofree char *probes_when = NULL;
+  const char *probed_at;
+  gboolean any_probed = FALSE;
   guint n_in_dns = 0;
 
   if (audit == NULL || !JSON_NODE_HOLDS_OBJECT (audit))
@@ -394,6 +397,18 @@ check_audit (MtsReadiness                 *readiness,
          ? g_date_time_format (mts_project_get_last_audit_time (project), "%Y-%m-%d %H:%M UTC")
          : g_strdup ("?");
   mx = member_array (root, "mx");
+  /* A check without the Server Check (What Is Published, Verify
+   * Publication) carries the probes of the last one, with their time. */
+  probed_at = member_string (root, "probes_checked_at");
+  if (probed_at != NULL)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (probed_at, NULL);
+
+      if (time != NULL)
+        probes_when = g_date_time_format (time, "%Y-%m-%d %H:%M UTC");
+    }
+  if (probes_when == NULL)
+    probes_when = g_strdup (when);
 
   for (guint i = 0; mx != NULL && i < json_array_get_length (mx); i++)
     {
@@ -413,6 +428,8 @@ check_audit (MtsReadiness                 *readiness,
         n_in_dns++;
       probes = member_array (host, "probes");
       passed = probes != NULL && json_array_get_length (probes) > 0;
+      if (passed)
+        any_probed = TRUE;
       for (guint j = 0; passed && j < json_array_get_length (probes); j++)
         {
           JsonNode *probe = json_array_get_element (probes, j);
@@ -445,13 +462,18 @@ check_audit (MtsReadiness                 *readiness,
       g_autofree char *hosts2 = g_strjoinv (", ", (char **) uncovered->pdata);
       guint n = json_array_get_length (mx);
 
-      add_item (readiness, "mx-probes", probes_title,
-                failing->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
-                failing->len == 1
-                  ? g_strdup_printf (_("All %u mail servers accepted STARTTLS with a valid "
-                                       "certificate in the check of %s."), n, when)
-                  : g_strdup_printf (_("In the check of %s, these mail servers failed: %s. Fix "
-                                       "their TLS setup and check again."), when, hosts));
+      if (!any_probed)
+        add_item (readiness, "mx-probes", probes_title, MTS_READINESS_UNKNOWN,
+                  g_strdup (_("No Server Check has connected to the mail servers yet: run it "
+                              "on the Server Check step.")));
+      else
+        add_item (readiness, "mx-probes", probes_title,
+                  failing->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
+                  failing->len == 1
+                    ? g_strdup_printf (_("All %u mail servers accepted STARTTLS with a valid "
+                                         "certificate in the check of %s."), n, probes_when)
+                    : g_strdup_printf (_("In the check of %s, these mail servers failed: %s. Fix "
+                                         "their TLS setup and check again."), probes_when, hosts));
       add_item (readiness, "mx-coverage", coverage_title,
                 uncovered->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
                 uncovered->len == 1
