@@ -59,6 +59,7 @@ void             _mts_window_apply_promotion     (MtsWindow      *self,
 /* For the tests. */
 MtsWelcomePage  *_mts_window_get_welcome_page    (MtsWindow      *self);
 AdwToastOverlay *_mts_window_get_toast_overlay   (MtsWindow      *self);
+void             _mts_window_dismiss_toasts      (MtsWindow      *self);
 GtkWidget       *_mts_window_get_page            (MtsWindow      *self,
                                                   MtsStep         step);
 MtsStep          _mts_window_get_step            (MtsWindow      *self);

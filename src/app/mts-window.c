@@ -35,6 +35,8 @@ struct _MtsWindow
   AdwApplicationWindow parent_instance;
 
   GSettings *settings;
+  /* The toasts shown or queued, for _mts_window_dismiss_toasts(). */
+  GPtrArray *toasts;
 
   AdwToastOverlay *toast_overlay;
   AdwLeaflet *leaflet;
@@ -128,6 +130,8 @@ static void
 toast_dismissed_cb (AdwToast  *toast,
                     MtsWindow *self)
 {
+  if (self->toasts != NULL)
+    g_ptr_array_remove (self->toasts, toast);
   /* The next queued toast, if any, is on screen now (unless the window
    * is going away, which dismisses them all). */
   if (self->toast_overlay != NULL)
@@ -151,8 +155,29 @@ _mts_window_toast (GtkWidget  *widget,
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 3);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_AFTER);
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
   name_toast_buttons (GTK_WIDGET (self->toast_overlay));
+}
+
+/**
+ * _mts_window_dismiss_toasts:
+ *
+ * Takes every toast off the window, for the tests' screenshots.
+ */
+void
+_mts_window_dismiss_toasts (MtsWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = NULL;
+
+  g_return_if_fail (MTS_IS_WINDOW (self));
+
+  /* Dismissing one takes it out of self->toasts: go through a copy. */
+  toasts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->toasts->len; i++)
+    g_ptr_array_add (toasts, g_object_ref (g_ptr_array_index (self->toasts, i)));
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (g_ptr_array_index (toasts, i));
 }
 
 /**
@@ -1573,6 +1598,7 @@ mts_window_dispose (GObject *object)
   g_clear_pointer (&self->opened_policy, g_free);
   g_clear_pointer (&self->opened_id, g_free);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (mts_window_parent_class)->dispose (object);
 }
@@ -1639,6 +1665,7 @@ mts_window_init (MtsWindow *self)
   g_autoptr(GFile) directory = NULL;
   int width, height;
 
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   if (DEVELOPMENT)
