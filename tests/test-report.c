@@ -388,6 +388,17 @@ test_parse_errors (void)
                       MTS_REPORT_ERROR_WRONG_SHAPE,
                       "policy 1, failure detail 1: “result-type” is missing");
 
+  /* Blank once stripped, or cut short at a \u0000 (a fuzzer found that the
+   * second read back from the project refused what the first took). */
+  assert_parse_error ("{\"organization-name\": \"A\", \"report-id\": \"1\", \"date-range\": "
+                      "{\"start-datetime\": \"2024-01-01T00:00:00Z\", \"end-datetime\": "
+                      "\"2024-01-02T00:00:00Z\"}, \"policies\": [{\"policy\": {\"policy-type\": "
+                      "\"\\r \\u0000sts\", \"policy-domain\": \"example.com\"}, \"summary\": "
+                      "{\"total-successful-session-count\": 1, \"total-failure-session-count\": 0}}]}",
+                      MTS_REPORT_ERROR_WRONG_SHAPE, "policy 1, “policy-type” is empty");
+  assert_parse_error ("{\"organization-name\": \"  \", \"report-id\": \"1\"}",
+                      MTS_REPORT_ERROR_WRONG_SHAPE, "“organization-name” is empty");
+
   /* 64 levels are read; 65 are not, and json-glib never sees them. */
   for (guint i = 1; i < 64; i++)
     g_string_append (deep, "[");

@@ -236,11 +236,13 @@ get_string (JsonObject  *object,
     }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
-      const char *value = json_node_get_string (node);
-
-      if (required && value[0] == '\0')
-        return wrong_shape (error, _("“%s” is empty"), name);
-      *out = strdup_stripped (value);
+      /* Empty once stripped: a JSON string can also end early at a \u0000. */
+      *out = strdup_stripped (json_node_get_string (node));
+      if (required && (*out)[0] == '\0')
+        {
+          g_clear_pointer (out, g_free);
+          return wrong_shape (error, _("“%s” is empty"), name);
+        }
       return TRUE;
     }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
