@@ -828,6 +828,19 @@ test_coverage_in_dns (void)
   r2 = evaluate (project);
   g_assert_cmpint (item (r2, "mx-coverage")->status, ==, MTS_READINESS_NOT_MET);
   g_assert_nonnull (strstr (item (r2, "mx-coverage")->evidence, "does not cover mx3.example.com"));
+
+  /* Only hosts the admin added, none in DNS yet: not "all 0 mail servers". */
+  {
+    g_autofree char *hosts3 = g_strdup_printf (
+      "{\"host\": \"mx3.example.com\", \"covered\": false, \"in_dns\": false, %s}", ok_probe);
+    g_autofree char *json3 = g_strdup_printf (COVERAGE_AUDIT, hosts3);
+    g_autoptr(MtsReadiness) r3 = NULL;
+
+    set_audit_text (project, json3, now);
+    r3 = evaluate (project);
+    g_assert_cmpint (item (r3, "mx-coverage")->status, ==, MTS_READINESS_NOT_MET);
+    g_assert_nonnull (strstr (item (r3, "mx-coverage")->evidence, "found no mail server"));
+  }
 }
 
 /* A step once seen done stays done: a later check whose lookups failed

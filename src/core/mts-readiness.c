@@ -474,14 +474,19 @@ check_audit (MtsReadiness                 *readiness,
                                          "certificate in the check of %s."), n, probes_when)
                     : g_strdup_printf (_("In the check of %s, these mail servers failed: %s. Fix "
                                          "their TLS setup and check again."), probes_when, hosts));
-      add_item (readiness, "mx-coverage", coverage_title,
-                uncovered->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
-                uncovered->len == 1
-                  ? g_strdup_printf (_("The published policy lists all %u mail servers (check "
-                                       "of %s)."), n_in_dns, when)
-                  : g_strdup_printf (_("The published policy does not cover %s: under enforce, "
-                                       "mail to them would be refused. Add mx lines for them."),
-                                     hosts2));
+      /* Only hosts the admin added, none in DNS yet: nothing is covered. */
+      if (n_in_dns == 0)
+        add_item (readiness, "mx-coverage", coverage_title, MTS_READINESS_NOT_MET,
+                  g_strdup_printf (_("The check of %s found no mail server (MX record)."), when));
+      else
+        add_item (readiness, "mx-coverage", coverage_title,
+                  uncovered->len == 1 ? MTS_READINESS_MET : MTS_READINESS_NOT_MET,
+                  uncovered->len == 1
+                    ? g_strdup_printf (_("The published policy lists all %u mail servers (check "
+                                         "of %s)."), n_in_dns, when)
+                    : g_strdup_printf (_("The published policy does not cover %s: under enforce, "
+                                         "mail to them would be refused. Add mx lines for them."),
+                                       hosts2));
     }
 
   policy = member_object (root, "policy");
