@@ -271,3 +271,67 @@ mts_ui_test_remove_tree (const char *path)
   g_dir_close (dir);
   g_rmdir (path);
 }
+
+/**
+ * mts_ui_test_start:
+ * @name: what the test is, for the name of its data folder
+ * @app: (out): the application
+ * @data_home: (out): the data folder, for mts_ui_test_stop()
+ *
+ * What every UI test's main() does first: the app's data in a fresh folder,
+ * never the user's; GTK for tests, without animations so that screenshots
+ * show end states and never a slide half-way; the application registered
+ * and activated, and its window on screen.
+ *
+ * Returns: (transfer none): the window
+ */
+MtsWindow *
+mts_ui_test_start (int             *argc,
+                   char          ***argv,
+                   const char      *name,
+                   MtsApplication **app,
+                   char           **data_home)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *template = g_strdup_printf ("mts-%s-XXXXXX", name);
+  MtsWindow *window;
+
+  *data_home = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", *data_home, TRUE);
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  *app = mts_application_new ();
+  g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (*app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (*app));
+  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (*app)));
+  g_assert_nonnull (window);
+  mts_ui_test_wait_for (mts_ui_test_is_mapped, window, "the window to be shown");
+  return window;
+}
+
+/**
+ * mts_ui_test_stop:
+ * @data_home: (transfer full): the folder mts_ui_test_start() made
+ *
+ * Closes the window, which must then be freed with everything in it,
+ * drops the application and removes the data folder.
+ */
+void
+mts_ui_test_stop (MtsWindow      *window,
+                  MtsApplication *app,
+                  char           *data_home)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  mts_ui_test_drain ();
+  g_assert_finalize_object (window);
+  g_object_unref (app);
+  mts_ui_test_remove_tree (data_home);
+  g_free (data_home);
+}

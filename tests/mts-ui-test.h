@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* mts-ui-test.h: what the UI tests share: bounded waits, frames, clicks, screenshots,
- * finding widgets, scrolling to them, sizes, temporary folders. */
+/* mts-ui-test.h: what the UI tests share: starting and stopping the app, bounded waits,
+ * frames, clicks, screenshots, finding widgets, scrolling to them, sizes, temporary folders. */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "app/mts-application.h"
+#include "app/mts-window.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +31,14 @@ GtkWidget *mts_ui_test_find_named  (GtkWidget  *root,
                                     const char *name);
 void       mts_ui_test_scroll_to   (GtkWidget  *target);
 void       mts_ui_test_remove_tree (const char *path);
+
+MtsWindow *mts_ui_test_start       (int             *argc,
+                                    char          ***argv,
+                                    const char      *name,
+                                    MtsApplication **app,
+                                    char           **data_home);
+void       mts_ui_test_stop        (MtsWindow       *window,
+                                    MtsApplication  *app,
+                                    char            *data_home);
 
 G_END_DECLS

@@ -422,7 +422,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_home = NULL;
   const char *localedir = g_getenv ("MTS_LOCALEDIR");
   int status;
@@ -434,21 +433,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  data_home = g_dir_make_tmp ("mts-about-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = mts_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  mts_ui_test_wait_for (is_mapped, window, "the window to be shown");
+  window = mts_ui_test_start (&argc, &argv, "about", &app, &data_home);
   mts_ui_test_settle (GTK_WIDGET (window));
 
   g_test_add_func ("/mts/about/window", test_about);
@@ -457,10 +442,6 @@ main (int    argc,
 
   status = g_test_run ();
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  mts_ui_test_drain ();
-  g_assert_finalize_object (window);
-  g_object_unref (app);
+  mts_ui_test_stop (window, app, g_steal_pointer (&data_home));
   return status;
 }

@@ -32,7 +32,6 @@ static char *data_home;
 #define resize mts_ui_test_resize
 #define scroll_to mts_ui_test_scroll_to
 #define find_named mts_ui_test_find_named
-#define remove_tree mts_ui_test_remove_tree
 
 static void
 settle (void)
@@ -1168,21 +1167,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  data_home = g_dir_make_tmp ("mts-progress-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = mts_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (is_mapped, window, "the window to be shown");
+  window = mts_ui_test_start (&argc, &argv, "progress", &app, &data_home);
   if (g_getenv ("MTS_WORLD_DIR") == NULL)
     {
       g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
@@ -1209,12 +1194,6 @@ main (int    argc,
 
   status = g_test_run ();
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  mts_ui_test_drain ();
-  g_assert_finalize_object (window);
-  g_object_unref (app);
-  remove_tree (data_home);
-  g_free (data_home);
+  mts_ui_test_stop (window, app, g_steal_pointer (&data_home));
   return status;
 }

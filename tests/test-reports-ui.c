@@ -1029,24 +1029,10 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  data_home = g_dir_make_tmp ("mts-reports-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  window = mts_ui_test_start (&argc, &argv, "reports-ui", &app, &data_home);
   reports_dir = g_build_filename (data_home, "reports", NULL);
   g_assert_cmpint (g_mkdir_with_parents (reports_dir, 0755), ==, 0);
   write_reports (reports_dir);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = mts_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (mts_ui_test_is_mapped, window, "the window to be shown");
   /* No network: a DNS server that is not there. */
   g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
   g_assert_no_error (error);
@@ -1063,13 +1049,7 @@ main (int    argc,
   g_test_add_func ("/mts/reports-ui/flagged", test_flagged);
   status = g_test_run ();
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  mts_ui_test_drain ();
-  g_assert_finalize_object (window);
-  g_object_unref (app);
-  mts_ui_test_remove_tree (data_home);
-  g_free (data_home);
+  mts_ui_test_stop (window, app, g_steal_pointer (&data_home));
   g_free (reports_dir);
   g_free (readiness_before);
   return status;

@@ -43,7 +43,6 @@ static const struct { int width; int height; } sizes[] = { { 400, 800 }, { 1280,
 #define find_type mts_ui_test_find_type
 /* The labels are checked wherever they are; this is for the screenshots. */
 #define scroll_to mts_ui_test_scroll_to
-#define remove_tree mts_ui_test_remove_tree
 
 static void
 settle (void)
@@ -583,22 +582,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  data_home = g_dir_make_tmp ("mts-translated-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  window = mts_ui_test_start (&argc, &argv, "translated", &app, &data_home);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-
-  app = mts_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (is_mapped, window, "the window to be shown");
   /* A DNS server that is not there (the discard port): nothing here
    * depends on the network the test runs on. */
   g_assert_true (_mts_window_set_dns_server (window, "127.0.0.1:9", &error));
@@ -609,12 +594,6 @@ main (int    argc,
   status = g_test_run ();
   g_string_free (problems, TRUE);
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  mts_ui_test_drain ();
-  g_assert_finalize_object (window);
-  g_object_unref (app);
-  remove_tree (data_home);
-  g_free (data_home);
+  mts_ui_test_stop (window, app, g_steal_pointer (&data_home));
   return status;
 }

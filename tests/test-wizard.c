@@ -1072,27 +1072,6 @@ test_unreadable_projects (void)
   g_assert_cmpstr (mts_wizard_model_get_domain (model ()), ==, "broken.test");
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1100,23 +1079,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Projects go to a fresh folder, never the user's. */
-  data_home = g_dir_make_tmp ("mts-wizard-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screenshots of the end state, never of a slide half-way. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = mts_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = MTS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  wait_for (is_mapped, window, "the window to be shown");
+  window = mts_ui_test_start (&argc, &argv, "wizard", &app, &data_home);
   if (g_getenv ("MTS_WORLD_DIR") == NULL)
     use_no_dns ();
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -1142,12 +1105,6 @@ main (int    argc,
 
   status = g_test_run ();
 
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  mts_ui_test_drain ();
-  g_assert_finalize_object (window);
-  g_object_unref (app);
-  remove_tree (data_home);
-  g_free (data_home);
+  mts_ui_test_stop (window, app, g_steal_pointer (&data_home));
   return status;
 }
